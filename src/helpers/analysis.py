@@ -1,0 +1,135 @@
+"""Reading the clean layer and shaping it for the indicator notebooks."""
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import params
+from helpers.clean import latest_day
+
+KIND_ORDER = ["observed", "derived", "target"]
+
+
+@dataclass(frozen=True)
+class CleanData:
+    indicators: pd.DataFrame
+    checks: pd.DataFrame
+    sources: pd.DataFrame
+    metadata: pd.DataFrame
+
+    def title(self, indicator: str) -> str:
+        return self.metadata.set_index("indicator").at[indicator, "title"]
+
+    def unit(self, indicator: str) -> str:
+        return self.metadata.set_index("indicator").at[indicator, "unit"]
+
+
+def read_clean(clean_dir: Path) -> CleanData:
+    clean_dir = Path(clean_dir)
+    missing = [n for n in ("indicators.csv", "checks.csv", "sources.csv", "indicator_metadata.csv")
+               if not (clean_dir / n).is_file()]
+    if missing:
+        raise params.ParameterError(f"clean_dir {clean_dir} lacks {', '.join(missing)}: run `make data` first")
+    text = {"period": str, "published": str, "figure_ids": str, "note": str, "denominator": "Int64"}
+    read = lambda name: pd.read_csv(clean_dir / name, dtype={k: v for k, v in text.items()}, keep_default_na=False,
+                                    na_values={"value": [""], "denominator": [""]})
+    indicators = read("indicators.csv")
+    for column in ("value_low", "value_high", "alt_value"):
+        indicators[column] = pd.to_numeric(indicators[column])
+    return CleanData(indicators, read("checks.csv"), read("sources.csv"), read("indicator_metadata.csv"))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a notebook's parameters select: a country, a span of years, a publication cut-off."""
+    country: str
+    start_year: int
+    end_year: int
+    as_of: dt.date | None
+
+
+def selection(data: CleanData, country, start_year, end_year, as_of) -> Selection:
+    """Check a notebook's selection parameters against the data before any work."""
+    country = params.choice("country", country, set(data.indicators["country"]))
+    start, end = params.year_range(start_year, end_year)
+    return Selection(country, start, end, params.iso_date("as_of", as_of))
+
+
+def select(data: CleanData, chosen: Selection, indicators: list[str], kinds=tuple(KIND_ORDER)) -> pd.DataFrame:
+    """Rows of these indicators for the chosen country and years, from sources published by as_of.
+
+    A target is kept when its target year is in the span; observed and derived values likewise.
+    """
+    rows = data.indicators
+    year = rows["period"].str[:4].astype(int)
+    published_ok = rows["published"].map(lambda p: chosen.as_of is None or latest_day(p) <= chosen.as_of)
+    keep = (rows["indicator"].isin(indicators) & rows["kind"].isin(kinds) & (rows["country"] == chosen.country)
+            & year.between(chosen.start_year, chosen.end_year) & published_ok)
+    picked = rows[keep].copy()
+    picked["date"] = picked["period"].map(period_midpoint)
+    picked["kind"] = pd.Categorical(picked["kind"], KIND_ORDER, ordered=True)
+    return picked.sort_values(["indicator", "date", "kind", "source_id", "figure_id"], ignore_index=True)
+
+
+def period_midpoint(period: str) -> pd.Timestamp:
+    """Where a period is drawn on a time axis: a year at mid-year, a month mid-month, a day on the day."""
+    parts = period.split("-")
+    if len(parts) == 1:
+        return pd.Timestamp(int(parts[0]), 7, 1)
+    if len(parts) == 2:
+        return pd.Timestamp(int(parts[0]), int(parts[1]), 15)
+    return pd.Timestamp(period)
+
+
+def latest(rows: pd.DataFrame, kind: str = "observed") -> pd.Series | None:
+    """The latest row of this kind (ties: the later-published claim)."""
+    of_kind = rows[rows["kind"] == kind]
+    if of_kind.empty:
+        return None
+    return of_kind.sort_values(["period", "published", "figure_id"]).iloc[-1]
+
+
+def population(reference_csv: Path, country: str) -> pd.DataFrame:
+    table = pd.read_csv(reference_csv, dtype={"period": str})
+    return table[(table["indicator"] == "population") & (table["country"] == country)]
+
+
+def share_of_population(counts: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Each count as a percentage of the latest reference population up to its year."""
+    people = people.sort_values("period")
+    rows = []
+    for _, count in counts.iterrows():
+        earlier = people[people["period"] <= count["period"][:4]]
+        reference = earlier.iloc[-1] if not earlier.empty else people.iloc[0]
+        rows.append({**count.to_dict(), "population": int(reference["value"]),
+                     "population_period": reference["period"],
+                     "share_percent": round(100 * float(count["value"]) / float(reference["value"]), 1)})
+    return pd.DataFrame(rows)
+
+
+def ratio_on_same_period(numerator: pd.DataFrame, denominator: pd.DataFrame) -> pd.DataFrame:
+    """numerator / denominator where both are stated for the same period by the same source."""
+    merged = numerator.merge(denominator, on=["period", "source_id", "country"], suffixes=("_num", "_den"))
+    merged["ratio_percent"] = (100 * merged["value_num"].astype(float) / merged["value_den"].astype(float)).round(1)
+    return merged.sort_values("period", ignore_index=True)
+
+
+def progress_to_targets(rows: pd.DataFrame) -> pd.DataFrame:
+    """For each indicator with a target: its latest observed value, the target and the gap between them."""
+    result = []
+    for indicator, group in rows.groupby("indicator", sort=True):
+        observed = latest(group, "observed")
+        for _, target in group[group["kind"] == "target"].sort_values(["period", "figure_id"]).iterrows():
+            result.append({
+                "indicator": indicator, "unit": target["unit"], "target": target["value"],
+                "target_qualifier": target["qualifier"], "target_year": target["period"],
+                "target_source": target["source_id"], "target_figure": target["figure_id"],
+                "latest": None if observed is None else observed["value"],
+                "latest_period": None if observed is None else observed["period"],
+                "latest_figure": None if observed is None else observed["figure_id"],
+                "gap": None if observed is None else round(float(target["value"]) - float(observed["value"]), 2),
+            })
+    return pd.DataFrame(result, columns=["indicator", "unit", "target", "target_qualifier", "target_year",
+                                         "target_source", "target_figure", "latest", "latest_period",
+                                         "latest_figure", "gap"])

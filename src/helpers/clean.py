@@ -1,0 +1,124 @@
+"""The clean layer: every raw figure as a number in base units with its period, kind and doubt.
+
+One clean row per raw figure, plus one derived row per figure stated relative to another year.
+Any figure that cannot be read raises CleanError naming the file, the line and the figure_id.
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers import raw
+from helpers.parse import ParseError, Period, parse_change, parse_period, parse_value, rank_before
+
+CLEAN_COLUMNS = [
+    "indicator", "country", "period", "value", "unit", "kind", "qualifier", "source_id", "figure_id",
+    "denominator", "value_low", "value_high", "alt_value", "alt_unit", "published", "period_basis", "note",
+]
+SORT_KEY = ["indicator", "country", "period", "kind", "source_id", "figure_id"]
+# The units a parsed figure may carry for an indicator of each unit, with the factor into the
+# indicator's unit; a bare number takes the indicator's unit. An index stated as "80%" is 0.80.
+CONVERSIONS = {"rank": {"rank": 1}, "percent": {"percent": 1}, "vnd": {"vnd": 1}, "usd": {"usd": 1},
+               "times": {"times": 1}, "index": {"percent": 0.01}}
+
+
+class CleanError(ValueError):
+    """A raw figure that cannot be cleaned; the message names every such figure."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    unit: str
+    denominator: int | None
+    cumulative: bool
+
+
+def indicator_table(indicators: pd.DataFrame) -> dict[str, Indicator]:
+    return {
+        row.indicator: Indicator(row.indicator, row.unit, int(row.denominator) if row.denominator else None,
+                                 row.cumulative == "true")
+        for row in indicators.itertuples()
+    }
+
+
+def whole_or_float(number: float | None):
+    """Counts and ranks as ints so the CSV says 55250000, not 55250000.0."""
+    if number is None or pd.isna(number):
+        return None
+    return int(number) if float(number).is_integer() else float(number)
+
+
+def latest_day(iso: str) -> dt.date:
+    """The last day a partial ISO date (YYYY, YYYY-MM) can mean."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 3:
+        return dt.date(*parts)
+    if len(parts) == 2:
+        following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return dt.date(parts[0], 12, 31)
+
+
+def published_by(sources: pd.DataFrame, as_of: dt.date | None) -> set[str]:
+    """Sources known to be published on or before `as_of`: a partial date counts as its last possible day."""
+    return {s.source_id for s in sources.itertuples() if as_of is None or latest_day(s.published) <= as_of}
+
+
+def in_indicator_unit(parsed, indicator: Indicator) -> float:
+    """The parsed value in the indicator's unit; a unit the indicator cannot take is an error."""
+    if parsed.unit is None:
+        return parsed.value
+    factor = CONVERSIONS.get(indicator.unit, {}).get(parsed.unit)
+    if factor is None:
+        raise ParseError(f"the figure is in '{parsed.unit}' but indicator '{indicator.id}' is in '{indicator.unit}'")
+    return parsed.value if factor == 1 else round(parsed.value * factor, 10)
+
+
+def clean_figure(figure, indicator: Indicator, published: str) -> list[dict]:
+    """The clean row of one raw figure, and its derived row when it is stated relative to another year."""
+    parsed = parse_value(figure.value_raw)
+    unit = indicator.unit
+    value = in_indicator_unit(parsed, indicator)
+    if unit in ("rank", "count") and not float(value).is_integer():
+        raise ParseError(f"a {unit} must be a whole number, got {value}")
+    period = parse_period(figure.period_raw, figure.period_inferred or published)
+    if figure.period_inferred:
+        period = Period(period.iso, "inferred (see note)")
+    denominator = parsed.denominator or (indicator.denominator if unit == "rank" else None)
+    row = {
+        "indicator": figure.indicator, "country": figure.country, "period": period.iso,
+        "value": whole_or_float(value), "unit": unit, "kind": figure.kind, "qualifier": parsed.qualifier,
+        "source_id": figure.source_id, "figure_id": figure.figure_id, "denominator": denominator,
+        "value_low": whole_or_float(parsed.low), "value_high": whole_or_float(parsed.high),
+        "alt_value": whole_or_float(parsed.alt_value), "alt_unit": parsed.alt_unit,
+        "published": published, "period_basis": period.basis, "note": figure.note,
+    }
+    rows = [row]
+    if figure.change_raw:
+        change = parse_change(figure.change_raw)
+        if change.reference_period is not None:
+            rows.append({**row, "period": change.reference_period, "kind": "derived",
+                         "value": rank_before(int(value), change), "period_basis": "stated",
+                         "value_low": None, "value_high": None, "alt_value": None, "alt_unit": None,
+                         "note": f"derived from {figure.value_raw} ({period.iso}), '{figure.change_raw}'"})
+    return rows
+
+
+def clean_figures(layer: raw.RawLayer, as_of: dt.date | None = None) -> pd.DataFrame:
+    """The clean table of the raw layer, sorted; raises CleanError listing every figure that does not parse."""
+    indicators = indicator_table(layer.indicators)
+    published = dict(zip(layer.sources["source_id"], layer.sources["published"]))
+    kept = published_by(layer.sources, as_of)
+    path = layer.figures.attrs["path"]
+    rows, problems = [], []
+    for figure in layer.figures.itertuples():
+        if figure.source_id not in kept:
+            continue
+        try:
+            rows += clean_figure(figure, indicators[figure.indicator], published[figure.source_id])
+        except ParseError as error:
+            problems.append(raw.Problem(path, figure.line, figure.figure_id, str(error)))
+    raw.raise_if(problems, f"{path.name} (figures that cannot be cleaned)", CleanError)
+    table = pd.DataFrame(rows, columns=CLEAN_COLUMNS, dtype=object)
+    return table.sort_values(SORT_KEY, kind="stable", ignore_index=True)

@@ -1,0 +1,130 @@
+"""The clean files as a Frictionless Data Package: their fields, units and sources, and their validation.
+
+The schema below is the one statement of what a clean file holds; frictionless validates every clean
+file against it before the file is published, so the checks are not written by hand.
+"""
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.checks import FINDING_COLUMNS
+from helpers.clean import CLEAN_COLUMNS
+
+ISO_PERIOD = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+UNITS = ["rank", "count", "percent", "index", "vnd", "usd", "times"]
+
+
+def field(name: str, type_: str, description: str, **constraints) -> dict:
+    spec = {"name": name, "type": type_, "description": description}
+    if constraints:
+        spec["constraints"] = constraints
+    return spec
+
+
+INDICATOR_FIELDS = {
+    "indicator": field("indicator", "string", "Indicator id; title, unit and description in indicator_metadata.csv",
+                       required=True, pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"),
+    "country": field("country", "string", "ISO 3166-1 alpha-3 code", required=True, pattern=r"^[A-Z]{3}$"),
+    "period": field("period", "string", "ISO 8601 period the value is about: survey year for ranks, as-of date "
+                    "for cumulative counts, calendar year for growth, target year for targets",
+                    required=True, pattern=ISO_PERIOD),
+    "value": field("value", "number", "The value in base units: counts whole, percentages 0-100, ranks integers",
+                   required=True),
+    "unit": field("unit", "string", "Unit of value", required=True, enum=UNITS),
+    "kind": field("kind", "string", "observed: stated for the period; derived: implied by a relative statement; "
+                  "target: a policy goal", required=True, enum=["observed", "derived", "target"]),
+    "qualifier": field("qualifier", "string", "exact, approx (nearly, about), at_least (more than, over), at_most",
+                       required=True, enum=["exact", "approx", "at_least", "at_most"]),
+    "source_id": field("source_id", "string", "The source document (sources.csv)", required=True),
+    "figure_id": field("figure_id", "string", "The raw figure (data/raw/figures.csv) the row was cleaned or "
+                       "derived from", required=True),
+    "denominator": field("denominator", "integer", "For ranks: the number of countries ranked", minimum=1),
+    "value_low": field("value_low", "number", "For a stated range: its lower end"),
+    "value_high": field("value_high", "number", "For a stated range: its upper end"),
+    "alt_value": field("alt_value", "number", "An equivalent the text gives in another unit"),
+    "alt_unit": field("alt_unit", "string", "Unit of alt_value", enum=UNITS),
+    "published": field("published", "string", "Publication date of the source (ISO 8601, precision as known)",
+                       required=True, pattern=ISO_PERIOD),
+    "period_basis": field("period_basis", "string", "'stated', or how the period was inferred", required=True),
+    "note": field("note", "string", "How the figure was read"),
+}
+
+FINDING_FIELDS = {
+    "check": field("check", "string", "Which consistency check", required=True,
+                   enum=["cumulative_decrease", "disagreement", "population_share", "rank_above_denominator",
+                         "share_above_100"]),
+    "severity": field("severity", "string", "error: impossible data; warning: a claim to read with care",
+                      required=True, enum=["error", "warning"]),
+    "indicator": INDICATOR_FIELDS["indicator"],
+    "country": INDICATOR_FIELDS["country"],
+    "period": INDICATOR_FIELDS["period"],
+    "figure_ids": field("figure_ids", "string", "The figures concerned, separated by ';'", required=True),
+    "message": field("message", "string", "What was found", required=True),
+}
+
+SOURCE_FIELDS = [
+    field("source_id", "string", "Short id of the source document", required=True, unique=True),
+    field("file", "string", "File name of the document", required=True),
+    field("sha256", "string", "SHA-256 of the document", required=True, pattern=r"^[0-9a-f]{64}$"),
+    field("title", "string", "Headline ('[descriptive]' where the text has none)", required=True),
+    field("outlet", "string", "Publisher as the text names it", required=True),
+    field("published", "string", "Publication date, ISO 8601, precision as known", required=True, pattern=ISO_PERIOD),
+    field("published_basis", "string", "How the date is known: stated in the text, or inferred from an event",
+          required=True),
+    field("language", "string", "Language of the text (BCP 47)", required=True),
+    field("url", "string", "Address, where the text gives one"),
+]
+
+METADATA_FIELDS = [
+    field("indicator", "string", "Indicator id", required=True, unique=True),
+    field("title", "string", "Short title", required=True),
+    field("unit", "string", "Unit", required=True, enum=UNITS),
+    field("family", "string", "Which notebook and report section charts it", required=True),
+    field("denominator", "integer", "For ranks: countries ranked"),
+    field("cumulative", "boolean", "A running total", required=True),
+    field("core", "boolean", "One of the fixed core indicators of the data contract", required=True),
+    field("description", "string", "What it measures", required=True),
+    field("share_of", "string", "For a share of the population: the count indicator it is a share of"),
+]
+
+
+def resource(name: str, title: str, description: str, fields: list[dict], **schema_extra) -> dict:
+    return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "title": title, "description": description,
+            "schema": {"fields": fields, **schema_extra}}
+
+
+def descriptor(sources: pd.DataFrame) -> dict:
+    """The datapackage.json of the clean folder, citing each source document."""
+    assert list(INDICATOR_FIELDS) == CLEAN_COLUMNS and list(FINDING_FIELDS) == FINDING_COLUMNS
+    return {
+        "profile": "tabular-data-package",
+        "name": "vn-digital-government-indicators",
+        "title": "Viet Nam digital government and digital transformation: figures from five news articles (2021-2024)",
+        "description": "Every quantitative claim of five news articles on Viet Nam's e-government and digital "
+                       "transformation, parsed into base units with its period, kind (observed, derived, target) "
+                       "and qualifier, each row traceable to a verbatim quote in data/raw/figures.csv.",
+        "sources": [{"title": f"{s.title} ({s.outlet}, {s.published})", "path": s.file} for s in sources.itertuples()],
+        "resources": [
+            resource("indicators", "Clean indicator table", "One row per indicator, country, period and source claim.",
+                     list(INDICATOR_FIELDS.values()), primaryKey=["figure_id", "kind"],
+                     foreignKeys=[{"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}},
+                                  {"fields": "indicator",
+                                   "reference": {"resource": "indicator_metadata", "fields": "indicator"}}]),
+            resource("checks", "Consistency findings", "Disagreements and implausible claims found in the clean table.",
+                     list(FINDING_FIELDS.values())),
+            resource("sources", "Source documents", "The articles the figures come from.", SOURCE_FIELDS),
+            resource("indicator_metadata", "Indicator metadata", "Title, unit and description of each indicator.",
+                     METADATA_FIELDS),
+        ],
+    }
+
+
+def validation_errors(package_path: Path) -> list[str]:
+    """Every row-level or file-level problem frictionless finds in the package; empty when valid."""
+    from frictionless import validate
+
+    report = validate(str(package_path))
+    return [f"{task.name}: row {error.get('rowNumber', '-')}, field {error.get('fieldName', '-')}: {error['message']}"
+            for task in report.tasks for error in (e.to_descriptor() for e in task.errors)] + \
+           [error.message for error in report.errors]

@@ -1,0 +1,49 @@
+"""Findings as sentences computed from the data, so the notebooks never type a number in."""
+import pandas as pd
+
+QUALIFIER_SIGNS = {"exact": "", "approx": "~", "at_least": "≥", "at_most": "≤"}
+SCALES = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")]
+
+
+def short_number(value: float, unit: str) -> str:
+    """55250000 count -> '55.25 million'; 28 percent -> '28%'; 3.5 times -> '3.5x'; 86 rank -> '86'."""
+    value = float(value)
+    if unit == "percent":
+        return f"{value:g}%"
+    if unit == "times":
+        return f"{value:g}x"
+    if unit in ("count", "vnd", "usd"):
+        for scale, word in SCALES[:3]:
+            if abs(value) >= scale:
+                number = f"{value / scale:,.2f}".rstrip("0").rstrip(".")
+                return f"{number} {word}" + ("" if unit == "count" else f" {unit.upper()}")
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,g}"
+
+
+def value_label(row) -> str:
+    """A value with its doubt: '~2.6 million', '≥76 million', '86/193'."""
+    text = QUALIFIER_SIGNS.get(row["qualifier"], "") + short_number(row["value"], row["unit"])
+    if row["unit"] == "rank" and not pd.isna(row.get("denominator")):
+        text += f"/{int(row['denominator'])}"
+    return text
+
+
+def series_text(label: str, rows: pd.DataFrame) -> str:
+    """'EGDI rank: 88/193 (2018, derived) -> 86/193 (2020) -> 86/193 (2022)'; one step per period and value."""
+    stated = rows[rows["kind"] != "target"].sort_values(["period", "kind", "figure_id"])
+    if stated.empty:
+        return f"{label}: no stated value in the selection"
+    steps = []
+    for (period, _value), group in stated.groupby(["period", "value"], sort=True, observed=True):
+        first = group.iloc[0]
+        kinds = sorted(set(group["kind"].astype(str)) - {"observed"})
+        sources = ",".join(sorted(set(group["source_id"])))
+        extra = "".join(f", {k}" for k in kinds)
+        steps.append(f"{value_label(first)} ({period}{extra}; {sources})")
+    return f"{label}: " + " -> ".join(steps)
+
+
+def targets_text(label: str, rows: pd.DataFrame) -> list[str]:
+    targets = rows[rows["kind"] == "target"].sort_values(["period", "figure_id"])
+    return [f"{label} target: {value_label(t)} by {t['period']} ({t['source_id']} {t['figure_id']})"
+            for _, t in targets.iterrows()]

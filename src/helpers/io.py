@@ -1,0 +1,48 @@
+"""Writing outputs so that a failed run never leaves a half-written file behind."""
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path beside `target`; it replaces `target` only if the block succeeds."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The project's one CSV dialect: UTF-8, comma, '\\n' line ends, no index."""
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def json_text(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write_text_atomic(text: str, target: Path) -> None:
+    write_files_atomic({Path(target): text})
+
+
+def write_files_atomic(files: dict[Path, str]) -> None:
+    """Write every file to a temporary beside its target first; replace the targets only once all are written."""
+    with contextlib.ExitStack() as stack:
+        staged = {target: stack.enter_context(atomic_path(target)) for target in files}
+        for target, tmp in staged.items():
+            tmp.write_text(files[target], encoding="utf-8")
+
+
+def write_csv_atomic(frame: pd.DataFrame, target: Path) -> None:
+    write_text_atomic(csv_text(frame), target)

@@ -1,0 +1,114 @@
+"""The clean step end to end: raw layer in, clean files out, all or nothing.
+
+Every clean file is first written to a staging folder and validated there as a Frictionless Data
+Package; only a valid package replaces the previous clean files, so a failed run leaves
+data/clean as it was.
+"""
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import checks, clean, datapackage, paths, raw
+from helpers.io import csv_text, json_text, write_files_atomic
+
+REFERENCE_CSV = "reference.csv"
+CLEAN_FILES = ("indicators.csv", "checks.csv", "sources.csv", "indicator_metadata.csv", "datapackage.json")
+
+
+class FindingsError(ValueError):
+    """Consistency findings that stop the clean step (errors always, warnings when strict)."""
+
+
+@dataclass(frozen=True)
+class CleanLayer:
+    indicators: pd.DataFrame
+    checks: pd.DataFrame
+    sources: pd.DataFrame
+
+
+def load_reference(raw_dir: Path) -> pd.DataFrame:
+    """Reference figures from outside the articles (population), each with its producer and citation."""
+    return pd.read_csv(Path(raw_dir) / REFERENCE_CSV, dtype={"period": str})
+
+
+def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None) -> CleanLayer:
+    layer = raw.load_raw_layer(raw_dir, sources_dir if sources_dir is not None else paths.sources_dir())
+    table = clean.clean_figures(layer, as_of)
+    vocabulary = layer.indicators
+    cumulative = set(vocabulary.loc[vocabulary["cumulative"] == "true", "indicator"])
+    share_of = dict(vocabulary.loc[vocabulary["share_of"] != "", ["indicator", "share_of"]].itertuples(index=False))
+    reference = load_reference(raw_dir)
+    findings = checks.run_checks(table, cumulative, share_of, reference[reference["indicator"] == "population"])
+    return CleanLayer(table, findings, layer.sources)
+
+
+def stopping_findings(findings: pd.DataFrame, strict: bool) -> pd.DataFrame:
+    return findings if strict else findings[findings["severity"] == "error"]
+
+
+def findings_message(stopping: pd.DataFrame, figures_csv: Path) -> str:
+    lines = [f"  {f.check} [{f.figure_ids}]: {f.message}" for f in stopping.itertuples()]
+    return f"{len(stopping)} finding(s) stop the clean step (figures in {figures_csv}):\n" + "\n".join(lines)
+
+
+def clean_files(result: CleanLayer, raw_dir: Path) -> dict[str, str]:
+    metadata = raw.load_indicators(Path(raw_dir) / paths.INDICATORS_CSV.name).drop(columns="line")
+    return {
+        "indicators.csv": csv_text(result.indicators),
+        "checks.csv": csv_text(result.checks),
+        "sources.csv": csv_text(result.sources.drop(columns="line")),
+        "indicator_metadata.csv": csv_text(metadata),
+        "datapackage.json": json_text(datapackage.descriptor(result.sources)),
+    }
+
+
+def publish(files: dict[str, str], clean_dir: Path) -> None:
+    """Validate the files as a data package in a staging folder, then replace the clean files together."""
+    staging = Path(tempfile.mkdtemp(prefix="clean-staging-"))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        errors = datapackage.validation_errors(staging / "datapackage.json")
+        if errors:
+            raise FindingsError("the clean files do not match their schema:\n" + "\n".join(f"  {e}" for e in errors))
+    finally:
+        shutil.rmtree(staging)
+    write_files_atomic({Path(clean_dir) / name: text for name, text in files.items()})
+
+
+def run_clean_step(raw_dir: Path, clean_dir: Path, as_of: dt.date | None, strict: bool) -> CleanLayer:
+    """Build, check, validate and publish the clean layer; raise before writing anything if it must stop."""
+    result = build(raw_dir, as_of)
+    stopping = stopping_findings(result.checks, strict)
+    if not stopping.empty:
+        raise FindingsError(findings_message(stopping, Path(raw_dir) / paths.FIGURES_CSV.name))
+    publish(clean_files(result, raw_dir), clean_dir)
+    return result
+
+
+def summary_lines(result: CleanLayer) -> list[str]:
+    """The clean step in a few computed sentences."""
+    table = result.indicators
+    kinds = table["kind"].value_counts()
+    raw_rows = table.loc[table["kind"] != "derived", "figure_id"].nunique()
+    severity = result.checks["severity"].value_counts()
+    return [
+        f"{raw_rows} raw figures from {table['source_id'].nunique()} sources -> {len(table)} clean rows: "
+        + ", ".join(f"{kinds.get(k, 0)} {k}" for k in ("observed", "derived", "target")) + ".",
+        f"{table['indicator'].nunique()} indicators, {table['country'].nunique()} countries, "
+        f"periods {table['period'].min()} to {table['period'].max()}.",
+        f"Consistency checks: {len(result.checks)} finding(s) "
+        f"({severity.get('error', 0)} error, {severity.get('warning', 0)} warning).",
+    ]
+
+
+def core_coverage(result: CleanLayer, vocabulary: pd.DataFrame) -> pd.DataFrame:
+    """Rows per kind for each core indicator of the data contract."""
+    core = vocabulary.loc[vocabulary["core"] == "true", "indicator"]
+    counts = (result.indicators[result.indicators["indicator"].isin(core)]
+              .pivot_table(index="indicator", columns="kind", values="figure_id", aggfunc="count", fill_value=0))
+    return counts.reindex(index=sorted(core), columns=["observed", "derived", "target"], fill_value=0)

@@ -1,0 +1,211 @@
+"""The raw layer: the source register, the extracted figures and the indicator vocabulary.
+
+Every problem found is reported with the file, the line and the figure it concerns, and all
+problems are collected before failing, so one run shows everything that needs fixing.
+"""
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+
+INDICATOR_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+RAW_KINDS = ("observed", "target")
+# About 20 words is the citation limit; a little slack for figures with long number phrases.
+MAX_QUOTE_WORDS = 25
+
+SOURCE_COLUMNS = ("source_id", "file", "sha256", "title", "outlet", "published", "published_basis", "language", "url")
+FIGURE_COLUMNS = ("figure_id", "source_id", "country", "indicator", "kind", "value_raw", "period_raw", "period_inferred", "change_raw", "quote", "note")
+INDICATOR_COLUMNS = ("indicator", "title", "unit", "family", "denominator", "cumulative", "core", "description", "share_of")
+OUT_OF_SCOPE_COLUMNS = ("source_id", "context", "reason")
+
+
+class RawDataError(ValueError):
+    """Raw data that cannot be used; the message lists every problem, one per line."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int | None
+    figure_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file.name}:{self.line}" if self.line else self.file.name
+        what = f" [{self.figure_id}]" if self.figure_id else ""
+        return f"{where}{what}: {self.message}"
+
+
+def raise_if(problems: list[Problem], what: str, error: type[ValueError] = RawDataError) -> None:
+    """Raise `error` listing every problem, one per line, if there are any."""
+    if problems:
+        lines = "\n".join(f"  {p}" for p in problems)
+        raise error(f"{len(problems)} problem(s) in {what}:\n{lines}")
+
+
+def read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A raw CSV as strings, with `line` the line number of each record in the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise RawDataError(f"{path.name}: file not found at {path}")
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise RawDataError(f"{path.name}:1: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
+        records = []
+        line = reader.line_num + 1
+        for row in reader:
+            records.append({**{c: (row[c] or "").strip() if c != "quote" else (row[c] or "") for c in columns}, "line": line})
+            line = reader.line_num + 1
+    frame = pd.DataFrame.from_records(records, columns=[*columns, "line"])
+    frame.attrs["path"] = path
+    return frame
+
+
+def load_sources(path: Path = paths.SOURCES_CSV) -> pd.DataFrame:
+    return read_table(path, SOURCE_COLUMNS)
+
+
+def load_figures(path: Path = paths.FIGURES_CSV) -> pd.DataFrame:
+    return read_table(path, FIGURE_COLUMNS)
+
+
+def load_indicators(path: Path = paths.INDICATORS_CSV) -> pd.DataFrame:
+    return read_table(path, INDICATOR_COLUMNS)
+
+
+def load_out_of_scope(path: Path = paths.OUT_OF_SCOPE_CSV) -> pd.DataFrame:
+    return read_table(path, OUT_OF_SCOPE_COLUMNS)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_texts(sources: pd.DataFrame, sources_dir: Path) -> dict[str, str]:
+    """The text of each source document, by source_id."""
+    return {row.source_id: (Path(sources_dir) / row.file).read_text(encoding="utf-8") for row in sources.itertuples()}
+
+
+def duplicates(frame: pd.DataFrame, column: str) -> list[Problem]:
+    path = frame.attrs["path"]
+    first_line: dict[str, int] = {}
+    problems = []
+    for value, line in zip(frame[column], frame["line"]):
+        if value in first_line:
+            problems.append(Problem(path, line, value if column == "figure_id" else None,
+                                    f"duplicate {column} '{value}' (first on line {first_line[value]})"))
+        else:
+            first_line[value] = line
+    return problems
+
+
+def validate_sources(sources: pd.DataFrame, sources_dir: Path | None) -> list[Problem]:
+    """Unique ids; with the documents at hand, every file present and its sha256 as recorded."""
+    path = sources.attrs["path"]
+    problems = duplicates(sources, "source_id")
+    for row in sources.itertuples():
+        for column in ("source_id", "file", "sha256", "title", "published", "published_basis"):
+            if not getattr(row, column):
+                problems.append(Problem(path, row.line, None, f"source '{row.source_id}': empty {column}"))
+        if not re.fullmatch(r"(stated|inferred): .+", row.published_basis):
+            problems.append(Problem(path, row.line, None,
+                                    f"source '{row.source_id}': published_basis must start with 'stated: ' or 'inferred: '"))
+        if sources_dir is None:
+            continue
+        document = Path(sources_dir) / row.file
+        if not document.is_file():
+            problems.append(Problem(path, row.line, None, f"source '{row.source_id}': {row.file} not found in {sources_dir}"))
+        elif sha256_of(document) != row.sha256:
+            problems.append(Problem(path, row.line, None,
+                                    f"source '{row.source_id}': sha256 of {row.file} is {sha256_of(document)}, recorded {row.sha256}"))
+    return problems
+
+
+def validate_indicators(indicators: pd.DataFrame) -> list[Problem]:
+    path = indicators.attrs["path"]
+    problems = duplicates(indicators, "indicator")
+    for row in indicators.itertuples():
+        if not INDICATOR_ID.match(row.indicator):
+            problems.append(Problem(path, row.line, None, f"indicator id '{row.indicator}' is not snake_case ([a-z0-9_])"))
+        for column in ("title", "unit", "family", "description"):
+            if not getattr(row, column):
+                problems.append(Problem(path, row.line, None, f"indicator '{row.indicator}': empty {column}"))
+    return problems
+
+
+def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indicator_ids: set[str],
+                     texts: dict[str, str] | None) -> list[Problem]:
+    """Each figure: known source and indicator, its value inside its quote, its quote inside its source.
+
+    `source_files` maps each source_id to its document's file name; `texts` its text, when at hand.
+    """
+    path = figures.attrs["path"]
+    source_ids = set(source_files)
+    problems = duplicates(figures, "figure_id")
+    for row in figures.itertuples():
+        def problem(message: str) -> None:
+            problems.append(Problem(path, row.line, row.figure_id or None, message))
+
+        for column in ("figure_id", "source_id", "country", "indicator", "kind", "value_raw", "quote"):
+            if not getattr(row, column):
+                problem(f"empty {column}")
+        if row.source_id and row.source_id not in source_ids:
+            problem(f"unknown source_id '{row.source_id}'; expected one of {', '.join(sorted(source_ids))}")
+        if row.indicator and not INDICATOR_ID.match(row.indicator):
+            problem(f"indicator id '{row.indicator}' is not snake_case ([a-z0-9_])")
+        elif row.indicator and row.indicator not in indicator_ids:
+            problem(f"indicator '{row.indicator}' is not in indicators.csv")
+        if row.kind and row.kind not in RAW_KINDS:
+            problem(f"kind '{row.kind}'; expected one of {', '.join(RAW_KINDS)}")
+        if not re.fullmatch(r"[A-Z]{3}", row.country):
+            problem(f"country '{row.country}' is not an ISO 3166-1 alpha-3 code")
+        if row.value_raw and row.value_raw not in row.quote:
+            problem(f"value_raw '{row.value_raw}' is not inside its quote")
+        if row.period_inferred and (row.period_raw or not row.note):
+            problem("period_inferred is only for figures whose text gives no period, with a note saying why")
+        if row.change_raw and row.change_raw not in row.quote:
+            problem(f"change_raw '{row.change_raw}' is not inside its quote")
+        if len(row.quote.split()) > MAX_QUOTE_WORDS:
+            problem(f"quote has {len(row.quote.split())} words; cite at most about 20")
+        text = (texts or {}).get(row.source_id)
+        if text is None:
+            continue
+        if row.quote and row.quote not in text:
+            problem(f"quote not found verbatim in {source_files[row.source_id]}: '{row.quote}'")
+        if row.period_raw and row.period_raw not in text:
+            problem(f"period_raw '{row.period_raw}' not found verbatim in {source_files[row.source_id]}")
+    return problems
+
+
+@dataclass(frozen=True)
+class RawLayer:
+    sources: pd.DataFrame
+    figures: pd.DataFrame
+    indicators: pd.DataFrame
+    texts: dict[str, str] | None
+
+
+def load_raw_layer(raw_dir: Path = paths.DATA_RAW, sources_dir: Path | None = None) -> RawLayer:
+    """Load and validate the raw layer; raise RawDataError listing every problem.
+
+    The documents are checked when `sources_dir` exists; without them only the tables are checked.
+    """
+    raw_dir = Path(raw_dir)
+    sources = load_sources(raw_dir / paths.SOURCES_CSV.name)
+    figures = load_figures(raw_dir / paths.FIGURES_CSV.name)
+    indicators = load_indicators(raw_dir / paths.INDICATORS_CSV.name)
+    available = sources_dir if sources_dir is not None and Path(sources_dir).is_dir() else None
+    problems = validate_sources(sources, available) + validate_indicators(indicators)
+    raise_if(problems, "the source register and indicator vocabulary")
+    texts = read_texts(sources, available) if available else None
+    source_files = dict(zip(sources["source_id"], sources["file"]))
+    raise_if(validate_figures(figures, source_files, set(indicators["indicator"]), texts),
+             figures.attrs["path"].name)
+    return RawLayer(sources, figures, indicators, texts)
