@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from helpers.findings import value_label  # noqa: E402
+from helpers.findings import short_number, value_label  # noqa: E402
 from helpers.io import csv_text, json_text, write_files_atomic  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -52,12 +52,13 @@ def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str]) -> None:
     for colour, (indicator, group) in zip(PALETTE, rows.groupby("indicator", sort=True)):
         stated = group[group["kind"] != "target"].sort_values("date")
         ax.plot(stated["date"], stated["value"].astype(float), color=colour, linewidth=1.5, label=labels[indicator])
-        for kind, points in group.groupby("kind", observed=True):
+        # derived and target first, so an observed point on the same spot stays visible on top
+        for kind, points in reversed(list(group.groupby("kind", observed=True))):
             ax.scatter(points["date"], points["value"].astype(float), marker=KIND_MARKERS[kind], s=90 if kind == "target" else 50,
                        facecolors=colour if KIND_FILLED[kind] else "white", edgecolors=colour, zorder=3)
-        for _, row in group.iterrows():
-            ax.annotate(value_label(row), (row["date"], float(row["value"])), textcoords="offset points",
-                        xytext=(0, 8), ha="center", fontsize=8, color=colour)
+        for (date, value), row in group.groupby(["date", "value"], sort=True).first().iterrows():
+            ax.annotate(value_label(row.to_dict() | {"value": value}), (date, float(value)),
+                        textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8, color=colour)
 
 
 def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, source: str,
@@ -68,6 +69,8 @@ def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: 
     ax.set_ylabel(y_label)
     if invert:
         ax.invert_yaxis()
+    if set(rows["unit"]) == {"count"}:
+        ax.yaxis.set_major_formatter(lambda value, _: short_number(value, "count"))
     ax.margins(x=0.08, y=0.15)
     ax.legend(loc="best", frameon=False)
     return fig
@@ -105,24 +108,26 @@ def figure_bytes(fig, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def save_chart(fig, data: pd.DataFrame, name: str, figures_dir: Path, title: str, alt: str, source: str) -> Path:
-    """Write name.svg, name.png, name.csv (the data drawn) and name.json (title, alt text, source line)."""
+def save_chart(fig, data: pd.DataFrame, name: str, figures_dir: Path, title: str, alt: str, source: str,
+               findings: list[str]) -> Path:
+    """Write name.svg, name.png, name.csv (the data drawn) and name.json (title, alt text, source, findings)."""
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     svg, png = figure_bytes(fig, "svg"), figure_bytes(fig, "png")
     (figures_dir / f"{name}.svg").write_bytes(svg)
     (figures_dir / f"{name}.png").write_bytes(png)
-    sidecar = {"name": name, "title": title, "alt": alt, "source": source, "empty": False}
+    sidecar = {"name": name, "title": title, "alt": alt, "source": source, "empty": False, "findings": findings}
     write_files_atomic({figures_dir / f"{name}.csv": csv_text(data.drop(columns=["date"], errors="ignore")),
                         figures_dir / f"{name}.json": json_text(sidecar)})
     return figures_dir / f"{name}.png"
 
 
-def save_empty(name: str, figures_dir: Path, title: str, message: str) -> None:
+def save_empty(name: str, figures_dir: Path, title: str, message: str, findings: list[str]) -> None:
     """In place of a chart that has no data: a note the notebook prints and the report shows."""
     for suffix in ("svg", "png", "csv"):
         (Path(figures_dir) / f"{name}.{suffix}").unlink(missing_ok=True)
-    sidecar = {"name": name, "title": title, "alt": message, "source": "", "empty": True}
+    Path(figures_dir).mkdir(parents=True, exist_ok=True)
+    sidecar = {"name": name, "title": title, "alt": message, "source": "", "empty": True, "findings": findings}
     write_files_atomic({Path(figures_dir) / f"{name}.json": json_text(sidecar)})
 
 

@@ -36,9 +36,9 @@ def series_text(label: str, rows: pd.DataFrame) -> str:
     steps = []
     for (period, _value), group in stated.groupby(["period", "value"], sort=True, observed=True):
         first = group.iloc[0]
-        kinds = sorted(set(group["kind"].astype(str)) - {"observed"})
+        # a value both stated and derived for a period is simply observed
+        extra = "" if (group["kind"] == "observed").any() else ", derived"
         sources = ",".join(sorted(set(group["source_id"])))
-        extra = "".join(f", {k}" for k in kinds)
         steps.append(f"{value_label(first)} ({period}{extra}; {sources})")
     return f"{label}: " + " -> ".join(steps)
 

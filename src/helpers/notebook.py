@@ -1,4 +1,4 @@
-"""What a notebook cell calls to show a chart or its empty-state note, so cells stay one line each."""
+"""What a notebook cell calls to show a view: its chart (or empty-state note), its findings and citations."""
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -6,19 +6,43 @@ import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from helpers import charts
+from helpers.findings import value_label
+
+CITATION_COLUMNS = ["indicator", "period", "value_text", "kind", "source_id", "figure_id"]
 
 
-def show_chart(fig, data: pd.DataFrame, name: str, figures_dir: Path, title: str, alt: str, source: str) -> None:
-    """Save the chart with its data, then show it inline as PNG (nbval compares the text around it)."""
-    png = charts.save_chart(fig, data, name, figures_dir, title, alt, source)
-    plt.close(fig)
-    display(Image(filename=str(png), alt=alt))
+def citations(view) -> pd.DataFrame:
+    """Each point drawn with the claim it comes from: the table under every chart."""
+    rows = view.data.attrs.get("source_rows", view.data)
+    rows = rows[rows["figure_id"].notna()] if "figure_id" in rows else rows.iloc[0:0]
+    if rows.empty:
+        return pd.DataFrame(columns=CITATION_COLUMNS)
+    table = rows.assign(value_text=rows.apply(value_label, axis=1), kind=rows["kind"].astype(str))
+    return table[CITATION_COLUMNS].sort_values(["indicator", "period", "figure_id"], ignore_index=True)
 
 
-def show_empty(name: str, figures_dir: Path, title: str, message: str) -> None:
-    charts.save_empty(name, figures_dir, title, message)
-    display(Markdown(f"**{title}**: {message}"))
+def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
+    """Save and show the chart (or the empty-state note), print the findings, return the citations."""
+    if view.draw is None:
+        charts.save_empty(view.name, figures_dir, view.title, view.empty_message, view.findings)
+        display(Markdown(f"**{view.title}**: {view.empty_message}."))
+    else:
+        cited = view.data.attrs.get("source_rows", view.data)
+        source = charts.source_line(cited, sources)
+        fig = view.draw(source)
+        png = charts.save_chart(fig, view.data, view.name, figures_dir, view.title, view.alt, source, view.findings)
+        plt.close(fig)
+        display(Image(filename=str(png)))
+    print("\n".join(view.findings))
+    return citations(view)
 
 
-def show_findings(lines: list[str]) -> None:
-    print("\n".join(lines))
+def setup(clean_dir, figures_dir, country, start_year, end_year, as_of):
+    """Check the parameters, read the clean layer and set the chart style; stops before any work on a bad value."""
+    from helpers import analysis, params
+
+    data = analysis.read_clean(params.directory("clean_dir", clean_dir, must_exist=True))
+    chosen = analysis.selection(data, country, start_year, end_year, as_of)
+    figures_path = params.directory("figures_dir", figures_dir, must_exist=False)
+    charts.apply_style()
+    return data, chosen, figures_path
