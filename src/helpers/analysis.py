@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import params
-from helpers.clean import latest_day
+from helpers.clean import latest_day, whole_or_float
 
 KIND_ORDER = ["observed", "derived", "target"]
 
@@ -35,6 +35,7 @@ def read_clean(clean_dir: Path) -> CleanData:
     read = lambda name: pd.read_csv(clean_dir / name, dtype={k: v for k, v in text.items()}, keep_default_na=False,
                                     na_values={"value": [""], "denominator": [""]})
     indicators = read("indicators.csv")
+    indicators["value"] = pd.Series([whole_or_float(v) for v in indicators["value"]], dtype=object)
     for column in ("value_low", "value_high", "alt_value"):
         indicators[column] = pd.to_numeric(indicators[column])
     return CleanData(indicators, read("checks.csv"), read("sources.csv"), read("indicator_metadata.csv"))

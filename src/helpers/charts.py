@@ -9,7 +9,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
@@ -66,6 +68,10 @@ def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: 
     fig, ax = new_figure(title, source)
     plot_series(ax, rows, labels)
     ax.set_xlabel("Period (year; as-of date for counts)")
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    if set(rows["unit"]) == {"rank"}:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(y_label)
     if invert:
         ax.invert_yaxis()

@@ -25,14 +25,14 @@ def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
     """Save and show the chart (or the empty-state note), print the findings, return the citations."""
     if view.draw is None:
         charts.save_empty(view.name, figures_dir, view.title, view.empty_message, view.findings)
-        display(Markdown(f"**{view.title}**: {view.empty_message}."))
+        display(Markdown(f"**{view.title}**: {view.empty_message}."), metadata={"chart": view.name})
     else:
         cited = view.data.attrs.get("source_rows", view.data)
         source = charts.source_line(cited, sources)
         fig = view.draw(source)
         png = charts.save_chart(fig, view.data, view.name, figures_dir, view.title, view.alt, source, view.findings)
         plt.close(fig)
-        display(Image(filename=str(png)))
+        display(Image(filename=str(png)), metadata={"chart": view.name})
     print("\n".join(view.findings))
     return citations(view)
 

@@ -1,0 +1,175 @@
+"""Helpers for the browser test of the report: find chromium, open a page, record what it does.
+
+Browsers cannot be downloaded on the machines this project runs on, so the test drives Debian's
+chromium through Playwright rather than Playwright's own builds.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from helpers import paths
+
+# Headless, no sandbox (containers run as root), and none of the connections chromium makes of its
+# own accord: they are refused here and would show up as noise, or as requests the page never made.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Container /dev/shm is often 64 MB, too small for chromium; use /tmp instead.
+    "--disable-dev-shm-usage",
+]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Every wait in the test is bounded by this, so a broken page fails fast rather than hanging.
+TIMEOUT_MS = 10_000
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip the test with `reason`, except under CI (the CI variable set), where it fails instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def report_path() -> Path:
+    """The report under test: $REPORT_HTML, else reports/report.html."""
+    override = os.environ.get("REPORT_HTML")
+    return Path(override).resolve() if override else paths.REPORTS / "report.html"
+
+
+def screenshot_path(report: Path) -> Path:
+    """Where the screenshot goes: beside the report, which is reports/screenshot.png by default."""
+    return report.parent / "screenshot.png"
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium: on PATH, else /usr/bin/chromium; None when neither is there."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    fallback = Path("/usr/bin/chromium")
+    return str(fallback) if fallback.is_file() and os.access(fallback, os.X_OK) else None
+
+
+def same_file_url(a: str, b: str) -> bool:
+    """Whether two file:// URLs name the same file, whatever their percent-encoding or fragment."""
+    return unquote(a.split("#", 1)[0]) == unquote(b.split("#", 1)[0])
+
+
+@dataclass
+class Visit:
+    """What a page did while it loaded: every request, console error and uncaught page error."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests for anything but the report itself and data: URLs."""
+        return [
+            u for u in self.requests if not (u.startswith("data:") or same_file_url(u, self.url))
+        ]
+
+
+def record(page, url: str) -> Visit:
+    """Attach listeners to `page` that fill a Visit of `url`; call before navigating."""
+    visit = Visit(url)
+
+    def on_console(msg) -> None:
+        if msg.type == "error":
+            where = msg.location or {}
+            at = f" ({where.get('url', '')}:{where.get('lineNumber', '')})" if where.get("url") else ""
+            visit.console_errors.append(f"{msg.text}{at}")
+
+    page.on("request", lambda request: visit.requests.append(request.url))
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
+    return visit
+
+
+def block_network(context) -> None:
+    """Refuse every http(s)/ws(s) request at once: the page is still seen asking, but never waits."""
+    context.route(lambda url: not url.startswith(("file:", "data:", "blob:")), lambda route: route.abort())
+
+
+# Bring every <img> into view (so loading="lazy" ones load too) and wait, briefly, for it to decode.
+SETTLE_IMAGES_JS = """
+async () => {
+  for (const img of Array.from(document.images)) {
+    img.scrollIntoView({block: "center"});
+    await Promise.race([
+      img.decode().catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, 1000)),
+    ]);
+  }
+  window.scrollTo(0, 0);
+}
+"""
+
+IMAGES_JS = """
+() => Array.from(document.images).map((img) => ({
+  alt: img.getAttribute("alt"),
+  src: img.getAttribute("src") || "",
+  loaded: img.complete && img.naturalWidth > 0,
+}))
+"""
+
+HEADINGS_JS = """
+() => Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6")).map((h) => ({
+  level: Number(h.tagName.substring(1)),
+  text: h.textContent.trim().replace(/\\s+/g, " ").substring(0, 60),
+}))
+"""
+
+WIDTH_JS = """
+() => {
+  const width = document.documentElement.scrollWidth;
+  const viewport = window.innerWidth;
+  // The widest offenders, to say what overflows, not just that something does.
+  const wide = Array.from(document.body.querySelectorAll("*"))
+    .map((el) => ({el, right: el.getBoundingClientRect().right}))
+    .filter(({right}) => right > viewport + 1)
+    .sort((a, b) => b.right - a.right)
+    .slice(0, 5)
+    .map(({el, right}) => {
+      const id = el.id ? "#" + el.id : "";
+      const cls = typeof el.className === "string" && el.className.trim()
+        ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+      return `<${el.tagName.toLowerCase()}${id}${cls}> reaches ${Math.round(right)}px`;
+    });
+  return {scrollWidth: width, innerWidth: viewport, wide};
+}
+"""
+
+
+def describe_image(img: dict) -> str:
+    """An <img> named for a failure message: its alt text, else the start of its src."""
+    src = img["src"]
+    src = src[:40] + "..." if len(src) > 40 else src
+    alt = (img["alt"] or "").strip()
+    return f"alt={alt!r} src={src!r}" if alt else f"src={src!r}"
+
+
+def heading_skips(headings: list[dict]) -> list[str]:
+    """Each place a heading goes down more than one level from the one before (the page starts at 0)."""
+    skips = []
+    previous = 0
+    for h in headings:
+        if h["level"] > previous + 1:
+            before = f"h{previous}" if previous else "the start of the page"
+            skips.append(f"h{h['level']} {h['text']!r} follows {before}")
+        previous = h["level"]
+    return skips
