@@ -29,7 +29,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 RAW := data/raw/sources.csv data/raw/figures.csv data/raw/indicators.csv data/raw/out_of_scope.csv
 AUDIT := data/raw/extraction_audit.csv
 HELPERS := $(wildcard src/helpers/*.py)
-CLEAN := data/clean/indicators.csv data/clean/checks.csv data/clean/datapackage.json
+CLEAN_STAMP := build/clean.stamp
 CLEAN_NOTEBOOK := notebooks/01-clean.ipynb
 INDICATOR_NOTEBOOKS := $(filter-out $(CLEAN_NOTEBOOK),$(sort $(wildcard notebooks/*.ipynb)))
 EXECUTED := $(patsubst notebooks/%,build/notebooks/%,$(INDICATOR_NOTEBOOKS))
@@ -60,23 +60,29 @@ audit: $(AUDIT) ## check that every numeric token of the source documents is cap
 $(AUDIT): $(RAW) src/helpers/audit.py src/helpers/raw.py | $(INSTALLED)
 	$(PYTHON) -m helpers.audit
 
-data: $(AUDIT) $(CLEAN) ## run the data steps: extraction audit, then the clean table, checks and datapackage.json
+data: $(AUDIT) $(CLEAN_STAMP) ## run the data steps: extraction audit, then the clean table, checks and datapackage.json
 
-$(CLEAN) &: $(CLEAN_NOTEBOOK) $(RAW) $(HELPERS) | $(INSTALLED)
+# The clean step rewrites a clean file only when its content changes; the stamp records that it ran.
+$(CLEAN_STAMP): $(CLEAN_NOTEBOOK) $(RAW) data/raw/reference.csv $(HELPERS) | $(INSTALLED)
 	$(PYTHON) -m helpers.run_notebooks --output-dir build/notebooks $(CLEAN_NOTEBOOK)
+	@touch $@
 
-build/notebooks/%.ipynb: notebooks/%.ipynb $(CLEAN) $(HELPERS) | $(INSTALLED)
-	$(PYTHON) -m helpers.run_notebooks --output-dir build/notebooks $<
+# One driver runs the notebooks that changed (all of them when the data or the helpers changed),
+# several kernels at once.
+$(EXECUTED) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(HELPERS) | $(INSTALLED)
+	$(PYTHON) -m helpers.run_notebooks --output-dir build/notebooks \
+	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
+	@touch $(EXECUTED)
 
-notebooks: data | $(INSTALLED) ## re-execute the committed notebooks in place with their defaults (after a data change)
+notebooks: $(CLEAN_STAMP) | $(INSTALLED) ## re-execute the committed notebooks in place with their defaults (after a data change)
 	$(PYTHON) -m helpers.run_notebooks --in-place $(CLEAN_NOTEBOOK) $(INDICATOR_NOTEBOOKS)
 
 report: reports/report.html ## build the self-contained HTML report at reports/report.html
 
-reports/report.html: $(AUDIT) $(CLEAN) $(EXECUTED) $(HELPERS) | $(INSTALLED)
+reports/report.html: $(AUDIT) $(CLEAN_STAMP) $(EXECUTED) src/helpers/report.py src/helpers/charts.py | $(INSTALLED)
 	$(PYTHON) -m helpers.report
 
-test: data | $(INSTALLED) ## run every test: unit tests, notebooks under nbval, the browser test
+test: report | $(INSTALLED) ## run every test: unit tests, every notebook under nbval (strict), the browser test
 	$(PYTHON) -m pytest
 
 lab: $(INSTALLED) ## open JupyterLab on notebooks/

@@ -118,13 +118,11 @@ def save_chart(fig, data: pd.DataFrame, name: str, figures_dir: Path, title: str
                findings: list[str]) -> Path:
     """Write name.svg, name.png, name.csv (the data drawn) and name.json (title, alt text, source, findings)."""
     figures_dir = Path(figures_dir)
-    figures_dir.mkdir(parents=True, exist_ok=True)
-    svg, png = figure_bytes(fig, "svg"), figure_bytes(fig, "png")
-    (figures_dir / f"{name}.svg").write_bytes(svg)
-    (figures_dir / f"{name}.png").write_bytes(png)
     sidecar = {"name": name, "title": title, "alt": alt, "source": source, "empty": False, "findings": findings}
-    write_files_atomic({figures_dir / f"{name}.csv": csv_text(data.drop(columns=["date"], errors="ignore")),
-                        figures_dir / f"{name}.json": json_text(sidecar)})
+    write_files_atomic({figures_dir / f"{name}.svg": figure_bytes(fig, "svg"),
+                        figures_dir / f"{name}.png": figure_bytes(fig, "png"),
+                        figures_dir / f"{name}.csv": csv_text(data.drop(columns=["date"], errors="ignore")),
+                        figures_dir / f"{name}.json": json_text(sidecar)}, only_changed=True)
     return figures_dir / f"{name}.png"
 
 
@@ -132,7 +130,6 @@ def save_empty(name: str, figures_dir: Path, title: str, message: str, findings:
     """In place of a chart that has no data: a note the notebook prints and the report shows."""
     for suffix in ("svg", "png", "csv"):
         (Path(figures_dir) / f"{name}.{suffix}").unlink(missing_ok=True)
-    Path(figures_dir).mkdir(parents=True, exist_ok=True)
     sidecar = {"name": name, "title": title, "alt": message, "source": "", "empty": True, "findings": findings}
     write_files_atomic({Path(figures_dir) / f"{name}.json": json_text(sidecar)})
 

@@ -40,12 +40,19 @@ def write_text_atomic(text: str, target: Path) -> None:
     write_files_atomic({Path(target): text})
 
 
-def write_files_atomic(files: dict[Path, str]) -> None:
-    """Write every file to a temporary beside its target first; replace the targets only once all are written."""
+def write_files_atomic(files: dict[Path, str | bytes], only_changed: bool = False) -> None:
+    """Write every file to a temporary beside its target first; replace the targets only once all are written.
+
+    With `only_changed`, a file whose bytes are already there is left untouched, so its modification
+    time, which make reads, moves only when its content does.
+    """
+    encoded = {Path(t): c.encode("utf-8") if isinstance(c, str) else c for t, c in files.items()}
+    if only_changed:
+        encoded = {t: c for t, c in encoded.items() if not (t.is_file() and t.read_bytes() == c)}
     with contextlib.ExitStack() as stack:
-        staged = {target: stack.enter_context(atomic_path(target)) for target in files}
+        staged = {target: stack.enter_context(atomic_path(target)) for target in encoded}
         for target, tmp in staged.items():
-            tmp.write_text(files[target], encoding="utf-8")
+            tmp.write_bytes(encoded[target])
 
 
 def write_csv_atomic(frame: pd.DataFrame, target: Path) -> None:

@@ -77,7 +77,7 @@ def publish(files: dict[str, str], clean_dir: Path) -> None:
             raise FindingsError("the clean files do not match their schema:\n" + "\n".join(f"  {e}" for e in errors))
     finally:
         shutil.rmtree(staging)
-    write_files_atomic({Path(clean_dir) / name: text for name, text in files.items()})
+    write_files_atomic({Path(clean_dir) / name: text for name, text in files.items()}, only_changed=True)
 
 
 def run_clean_step(raw_dir: Path, clean_dir: Path, as_of: dt.date | None, strict: bool) -> CleanLayer:

@@ -1,0 +1,41 @@
+"""pytest plugin for the notebook tests: nbval kernels over IPC, and the count of ignored cells.
+
+nbval starts its kernels with jupyter_client's KernelManager on TCP localhost by default; a
+subclass gives them IPC sockets in a private temporary folder instead, so other users of a shared
+machine cannot reach them. The summary says how many cells are exempt from output comparison.
+"""
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import KernelManager
+
+IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
+
+
+class IPCKernelManager(KernelManager):
+    def __init__(self, **kwargs):
+        if os.name == "posix":
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="kernel-"), "ipc"))
+        super().__init__(**kwargs)
+
+
+def pytest_configure(config):
+    import nbval.kernel
+
+    nbval.kernel.KernelManager = IPCKernelManager
+
+
+def ignored_cells(notebook: Path) -> int:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return sum(1 for cell in cells if cell["cell_type"] == "code"
+               and any(marker in "".join(cell["source"]) for marker in IGNORE_MARKERS))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    notebooks = sorted(Path(config.rootpath, "notebooks").glob("*.ipynb"))
+    total = sum(ignored_cells(nb) for nb in notebooks)
+    terminalreporter.write_line(f"nbval: {len(notebooks)} notebooks compared in strict mode; "
+                                f"{total} cell(s) exempt with NBVAL_IGNORE_OUTPUT/NBVAL_SKIP")
