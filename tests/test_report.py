@@ -1,0 +1,83 @@
+"""The report page: escaped, self-contained, accessible, and built from what the notebooks saved."""
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from helpers import paths, report
+
+
+@pytest.fixture(scope="module")
+def built():
+    """The inputs `make report` leaves in build/; the test suite runs after it."""
+    notebooks, figures = paths.BUILD / "notebooks", paths.FIGURES
+    if not any(notebooks.glob("0[2-9]*.ipynb")) or not (paths.DATA_CLEAN / "sources.csv").is_file():
+        pytest.skip("no executed notebooks in build/: run `make report` first")
+    return notebooks, figures
+
+
+@pytest.fixture(scope="module")
+def page(built) -> str:
+    notebooks, figures = built
+    return report.render(notebooks, figures, paths.DATA_CLEAN, paths.DATA_RAW)
+
+
+def test_text_from_the_data_is_escaped(built, tmp_path):
+    clean = tmp_path / "clean"
+    shutil.copytree(paths.DATA_CLEAN, clean)
+    sources = pd.read_csv(clean / "sources.csv", dtype=str, keep_default_na=False)
+    sources.loc[0, "title"] = '<script>alert("x")</script> & <b>bold</b>'
+    sources.to_csv(clean / "sources.csv", index=False)
+    html = report.render(*built, clean, paths.DATA_RAW)
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<script" not in html and "<b>bold" not in html
+
+
+def test_nothing_is_fetched_from_the_network(page):
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "@import" not in page and "url(http" not in page
+    assert "<script" not in page and "<link" not in page
+
+
+def test_every_chart_is_inline_with_alt_text(page):
+    images = re.findall(r"<img [^>]*>", page)
+    assert len(images) >= 10
+    for image in images:
+        assert 'src="data:image/svg+xml;base64,' in image
+        alt = re.search(r'alt="([^"]*)"', image).group(1)
+        assert len(alt) > 40, image[:200]
+
+
+def test_headings_are_in_order(page):
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page)]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:]))
+
+
+def test_sections_summary_quality_methods_sources_and_links(page):
+    for heading in ("Summary", "Data quality", "Methods", "Sources", "Data"):
+        assert f"<h2>{heading}</h2>" in page
+    for name in report.CLEAN_LINKS:
+        assert f'href="../data/clean/{name}"' in page
+    sources = pd.read_csv(paths.DATA_CLEAN / "sources.csv", dtype=str)
+    for title in sources["title"]:
+        assert report.escape(title) in page
+
+
+def test_headline_findings_are_computed_from_the_charts(built, page):
+    notebooks, figures = built
+    import nbformat
+
+    executed = [nbformat.read(p, as_version=4) for p in sorted(notebooks.glob("0[2-9]*.ipynb"))]
+    for line in report.headline_findings(executed, figures):
+        assert report.escape(line) in page
+
+
+def test_the_page_has_no_timestamps_or_machine_paths(page):
+    assert str(paths.ROOT) not in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", page)
+
+
+def test_markdown_headings_move_one_level_down():
+    assert report.shift_headings("# Title\ntext\n## Part", 1) == "## Title\ntext\n### Part"
