@@ -30,6 +30,9 @@ RAW := data/raw/sources.csv data/raw/figures.csv data/raw/indicators.csv data/ra
 AUDIT := data/raw/extraction_audit.csv
 HELPERS := $(wildcard src/helpers/*.py)
 CLEAN_STAMP := build/clean.stamp
+CLEAN_DEPS := $(CLEAN_NOTEBOOK) $(RAW) data/raw/reference.csv $(HELPERS)
+# Expanded when a recipe runs: "yes" when the clean step has not run since its inputs last changed.
+clean_is_stale = $(shell [ -f $(CLEAN_STAMP) ] && [ -z "$$(find $(CLEAN_DEPS) -newer $(CLEAN_STAMP))" ] || echo yes)
 CLEAN_NOTEBOOK := notebooks/01-clean.ipynb
 INDICATOR_NOTEBOOKS := $(filter-out $(CLEAN_NOTEBOOK),$(sort $(wildcard notebooks/*.ipynb)))
 EXECUTED := $(patsubst notebooks/%,build/notebooks/%,$(INDICATOR_NOTEBOOKS))
@@ -63,23 +66,23 @@ $(AUDIT): $(RAW) src/helpers/audit.py src/helpers/raw.py | $(INSTALLED)
 data: $(AUDIT) $(CLEAN_STAMP) ## run the data steps: extraction audit, then the clean table, checks and datapackage.json
 
 # The clean step rewrites a clean file only when its content changes; the stamp records that it ran.
-$(CLEAN_STAMP): $(CLEAN_NOTEBOOK) $(RAW) data/raw/reference.csv $(HELPERS) | $(INSTALLED)
+$(CLEAN_STAMP): $(CLEAN_DEPS) | $(INSTALLED)
 	$(PYTHON) -m helpers.run_notebooks --output-dir build/notebooks $(CLEAN_NOTEBOOK)
 	@touch $@
 
-# One driver runs the notebooks that changed (all of them when the data or the helpers changed),
-# several kernels at once.
-$(EXECUTED) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(HELPERS) | $(INSTALLED)
-	$(PYTHON) -m helpers.run_notebooks --output-dir build/notebooks \
-	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
-	@touch $(EXECUTED)
+# One driver runs the clean step when it is stale, then the indicator notebooks that changed (all of
+# them when the clean step ran or the helpers changed), several kernels at once.
+$(EXECUTED) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_DEPS) | $(INSTALLED)
+	$(PYTHON) -m helpers.run_notebooks --output-dir build/notebooks $(if $(clean_is_stale),--first $(CLEAN_NOTEBOOK)) \
+	  $(if $(clean_is_stale)$(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
+	@touch $(CLEAN_STAMP) $(EXECUTED)
 
 notebooks: $(CLEAN_STAMP) | $(INSTALLED) ## re-execute the committed notebooks in place with their defaults (after a data change)
-	$(PYTHON) -m helpers.run_notebooks --in-place $(CLEAN_NOTEBOOK) $(INDICATOR_NOTEBOOKS)
+	$(PYTHON) -m helpers.run_notebooks --in-place --first $(CLEAN_NOTEBOOK) $(INDICATOR_NOTEBOOKS)
 
 report: reports/report.html ## build the self-contained HTML report at reports/report.html
 
-reports/report.html: $(AUDIT) $(CLEAN_STAMP) $(EXECUTED) src/helpers/report.py src/helpers/charts.py | $(INSTALLED)
+reports/report.html: $(AUDIT) $(EXECUTED) src/helpers/report.py src/helpers/charts.py | $(INSTALLED)
 	$(PYTHON) -m helpers.report
 
 test: report | $(INSTALLED) ## run every test: unit tests, every notebook under nbval (strict), the browser test

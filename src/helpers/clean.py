@@ -117,7 +117,7 @@ def clean_figures(layer: raw.RawLayer, as_of: dt.date | None = None) -> pd.DataF
             continue
         try:
             rows += clean_figure(figure, indicators[figure.indicator], published[figure.source_id])
-        except ParseError as error:
+        except ValueError as error:  # ParseError, or an impossible earlier rank from rank_before
             problems.append(raw.Problem(path, figure.line, figure.figure_id, str(error)))
     raw.raise_if(problems, f"{path.name} (figures that cannot be cleaned)", CleanError)
     table = pd.DataFrame(rows, columns=CLEAN_COLUMNS, dtype=object)

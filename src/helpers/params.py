@@ -12,6 +12,8 @@ class ParameterError(ValueError):
 def iso_date(name: str, value, allow_none: bool = True) -> dt.date | None:
     if value is None and allow_none:
         return None
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
+import papermill  # imported once here, before the worker processes fork, not once per notebook
 
 from helpers import paths
 from helpers.io import write_text_atomic
@@ -30,8 +31,6 @@ VOLATILE_CELL_KEYS = ("papermill", "execution")
 
 
 def declared_parameters(notebook: Path) -> dict:
-    import papermill
-
     return papermill.inspect_notebook(str(notebook))
 
 
@@ -63,29 +62,32 @@ def ipc_kernel_manager():
 
 
 def execute(notebook: Path, output: Path, parameters: dict) -> Path:
-    import papermill
-
     with tempfile.TemporaryDirectory() as scratch:
         executed = Path(scratch) / notebook.name
         papermill.execute_notebook(
             str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL,
-            progress_bar=False, cwd=str(paths.ROOT), km=ipc_kernel_manager(),
+            progress_bar=False, request_save_on_cell_execute=False, cwd=str(paths.ROOT), km=ipc_kernel_manager(),
         )
         result = strip_volatile(json.loads(executed.read_text(encoding="utf-8")))
     write_text_atomic(nbformat.writes(nbformat.from_dict(result)) + "\n", output)
     return output
 
 
-def run(notebooks: list[Path], output_dir: Path | None, parameters: dict, jobs: int) -> list[Path]:
-    for notebook in notebooks:
+def run(notebooks: list[Path], output_dir: Path | None, parameters: dict, jobs: int,
+        first: Path | None = None) -> list[Path]:
+    """Run `first` alone (the clean step the others read), then the rest together, `jobs` at a time.
+
+    Kernels spend much of their life waiting on their driver, so more kernels than cores pay off.
+    """
+    for notebook in ([first] if first else []) + notebooks:
         check_parameter_names(notebook, parameters)
-    targets = [notebook if output_dir is None else Path(output_dir) / notebook.name for notebook in notebooks]
-    if len(notebooks) == 1:
-        return [execute(notebooks[0], targets[0], parameters)]
-    # fork: children inherit the imported modules, so each kernel start is the only start-up cost
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(execute, nb, out, parameters) for nb, out in zip(notebooks, targets)]
-        return [future.result() for future in futures]
+    target = lambda notebook: notebook if output_dir is None else Path(output_dir) / notebook.name
+    # Every kernel runs in a worker: a driver that ran one itself holds threads that do not survive a fork.
+    # fork: workers inherit the imported modules, so each kernel start is the only start-up cost.
+    with ProcessPoolExecutor(max_workers=max(jobs, 1), mp_context=multiprocessing.get_context("fork")) as pool:
+        done = [pool.submit(execute, first, target(first), parameters).result()] if first else []
+        futures = [pool.submit(execute, nb, target(nb), parameters) for nb in notebooks]
+        return done + [future.result() for future in futures]
 
 
 def parse_parameter(text: str):
@@ -102,13 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--output-dir", type=Path, help="write executed notebooks here")
     where.add_argument("--in-place", action="store_true", help="overwrite the notebooks with their executed copies")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("-j", "--jobs", type=int, default=2 * (os.cpu_count() or 1) + 1,
+                        help="notebooks run at once (default: twice the cores, plus one)")
+    parser.add_argument("--first", type=Path, help="a notebook to run before all the others")
+    parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
     parameters = {name: parse_parameter(value) for name, value in args.parameter}
     try:
         run([nb.resolve() for nb in args.notebooks], None if args.in_place else args.output_dir.resolve(),
-            parameters, args.jobs)
+            parameters, args.jobs, args.first.resolve() if args.first else None)
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,0 +1,73 @@
+"""`make bench`: how long the report and the tests take, against the floor of the work itself.
+
+The floor is what no notebook runner can beat on this machine: starting one Python that imports
+pandas, matplotlib and seaborn, once per notebook, shared over the cores, plus rendering the HTML.
+Each line is the median of several runs, all measured in this one run.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+from helpers import paths
+
+IMPORTS = "import pandas, matplotlib, matplotlib.pyplot, seaborn"
+COLD_OUTPUTS = ("build", "data/clean", "reports/report.html")
+
+
+def seconds(command: list[str], prepare=None) -> float:
+    if prepare:
+        prepare()
+    start = time.perf_counter()
+    subprocess.run(command, cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def median_of(runs: int, command: list[str], prepare=None) -> float:
+    return statistics.median(seconds(command, prepare) for _ in range(runs))
+
+
+def remove_build_outputs() -> None:
+    for name in COLD_OUTPUTS:
+        target = paths.ROOT / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is shown)")
+    args = parser.parse_args(argv)
+    make = ["make", "--no-print-directory"]
+    notebooks = len(list(paths.NOTEBOOKS.glob("*.ipynb")))
+    cores = os.cpu_count() or 1
+
+    cold = median_of(args.runs, make + ["report"], prepare=remove_build_outputs)
+    noop = median_of(max(args.runs, 5), make + ["report"])
+    render = median_of(args.runs, [sys.executable, "-m", "helpers.report"])
+    start = median_of(max(args.runs, 5), [sys.executable, "-c", IMPORTS])
+    floor = start * notebooks / cores + render
+    test = median_of(args.runs, make + ["test"])
+
+    rows = [
+        ("cold `make report` (no build outputs)", cold),
+        ("no-op `make report`", noop),
+        ("`make test`", test),
+        (f"floor: {start:.2f} s start x {notebooks} notebooks / {cores} cores + {render:.2f} s render", floor),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print(f"| {'measurement'.ljust(width)} | median (s) |")
+    print(f"| {'-' * width} | ---------: |")
+    for label, value in rows:
+        print(f"| {label.ljust(width)} | {value:10.2f} |")
+    print(f"cold report / floor = {cold / floor:.2f} (medians of {args.runs}+ runs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
