@@ -9,9 +9,11 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from jupyter_client.manager import KernelManager
 
 IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
+NOTEBOOKS = pytest.StashKey[list]()
 
 
 class IPCKernelManager(KernelManager):
@@ -34,8 +36,14 @@ def ignored_cells(notebook: Path) -> int:
                and any(marker in "".join(cell["source"]) for marker in IGNORE_MARKERS))
 
 
+def pytest_collection_modifyitems(session, config, items):
+    config.stash[NOTEBOOKS] = sorted({Path(str(item.path)) for item in items if item.path.suffix == ".ipynb"})
+
+
 def pytest_terminal_summary(terminalreporter, config):
-    notebooks = sorted(Path(config.rootpath, "notebooks").glob("*.ipynb"))
+    notebooks = config.stash.get(NOTEBOOKS, [])
+    if not notebooks:
+        return
     total = sum(ignored_cells(nb) for nb in notebooks)
     terminalreporter.write_line(f"nbval: {len(notebooks)} notebooks compared in strict mode; "
                                 f"{total} cell(s) exempt with NBVAL_IGNORE_OUTPUT/NBVAL_SKIP")

@@ -1,0 +1,66 @@
+"""The notebooks under papermill with other parameters than their defaults, and with bad ones."""
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import paths, run_notebooks
+
+INDICATOR_NOTEBOOKS = sorted(p for p in paths.NOTEBOOKS.glob("0[2-9]*.ipynb"))
+
+
+def outputs_text(notebook: Path) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/markdown", ""))
+                     for cell in cells for o in cell.get("outputs", []))
+
+
+@pytest.fixture(scope="module")
+def cut_off_run(tmp_path_factory):
+    """Every indicator notebook from 2020 on, with what was published by mid-2023."""
+    out = tmp_path_factory.mktemp("cut-off")
+    parameters = {"start_year": 2020, "as_of": "2023-06-30", "figures_dir": str(out / "figures")}
+    run_notebooks.run(INDICATOR_NOTEBOOKS, out, parameters, jobs=len(INDICATOR_NOTEBOOKS))
+    return out
+
+
+def test_other_parameters_select_other_data(cut_off_run):
+    ranks = outputs_text(cut_off_run / "02-egov-ranks.ipynb")
+    assert "88/193 (2018" not in ranks, "start_year=2020 must leave the 2018 rank out"
+    assert "86/193 (2020; s001)" in ranks
+    assert "(2022; s004)" not in ranks, "s004 was published after as_of"
+    vneid = outputs_text(cut_off_run / "03-vneid-accounts.ipynb")
+    assert "~2.6 million (2022-12; s003)" in vneid and "55.25 million" not in vneid
+
+
+def test_a_selection_without_data_shows_an_empty_state_note(cut_off_run):
+    economy = outputs_text(cut_off_run / "05-digital-economy.ipynb")
+    assert "no figures in the selection (VNM, 2020-2030, published by 2023-06-30)" in economy
+    sidecar = json.loads((cut_off_run / "figures" / "digital_economy_growth.json").read_text())
+    assert sidecar["empty"] is True and not (cut_off_run / "figures" / "digital_economy_growth.png").exists()
+
+
+def test_every_chart_is_saved_with_its_data(cut_off_run):
+    for sidecar_path in (cut_off_run / "figures").glob("*.json"):
+        sidecar = json.loads(sidecar_path.read_text())
+        if not sidecar["empty"]:
+            for suffix in ("svg", "png", "csv"):
+                assert sidecar_path.with_suffix(f".{suffix}").stat().st_size > 0
+            assert sidecar["title"] and sidecar["alt"] and sidecar["source"].startswith("Source: ")
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"country": "XYZ"}, "parameter country='XYZ'; allowed: MYS, SGP, THA, VNM"),
+    ({"start_year": 2024, "end_year": 2020}, "start_year=2024 is after end_year=2020"),
+    ({"as_of": "2023-02-30"}, "parameter as_of='2023-02-30' is not a valid date"),
+])
+def test_bad_parameters_stop_with_a_clear_message(tmp_path, parameters, message):
+    notebook = paths.NOTEBOOKS / "04-chip-id-cards.ipynb"
+    with pytest.raises(Exception, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run_notebooks.run([notebook], tmp_path, {**parameters, "figures_dir": str(tmp_path)}, jobs=1)
+
+
+def test_an_unknown_parameter_is_refused_before_any_run(tmp_path):
+    with pytest.raises(run_notebooks.ParameterError, match=r"unknown parameter\(s\) colour; allowed: country"):
+        run_notebooks.run([paths.NOTEBOOKS / "02-egov-ranks.ipynb"], tmp_path, {"colour": "red"}, jobs=1)
+    assert not any(tmp_path.iterdir())
