@@ -55,7 +55,7 @@ lock: ## re-resolve requirements.in into requirements.lock and environment.yml (
 	rm -rf build/lock-env && python3 -m venv build/lock-env
 	build/lock-env/bin/pip install --quiet -r requirements.in 2> >(grep -v "$(PIP_NOISE)" >&2)
 	build/lock-env/bin/pip freeze --all --exclude-editable | grep -v '^pip==' > requirements.lock
-	build/lock-env/bin/python -c 'import sys; sys.path.insert(0, "src"); import runpy; runpy.run_module("helpers.environment", run_name="__main__")'
+	PYTHONPATH=src build/lock-env/bin/python -m helpers.environment
 	rm -rf build/lock-env
 
 audit: $(AUDIT) ## check that every numeric token of the source documents is captured or explained

@@ -9,11 +9,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import pytest
 from jupyter_client.manager import KernelManager
 
 IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
-NOTEBOOKS = pytest.StashKey[list]()
 
 
 class IPCKernelManager(KernelManager):
@@ -36,12 +34,11 @@ def ignored_cells(notebook: Path) -> int:
                and any(marker in "".join(cell["source"]) for marker in IGNORE_MARKERS))
 
 
-def pytest_collection_modifyitems(session, config, items):
-    config.stash[NOTEBOOKS] = sorted({Path(str(item.path)) for item in items if item.path.suffix == ".ipynb"})
-
-
 def pytest_terminal_summary(terminalreporter, config):
-    notebooks = config.stash.get(NOTEBOOKS, [])
+    # from the test reports, which also reach the controller when xdist runs the tests
+    reports = [r for outcome in ("passed", "failed") for r in terminalreporter.stats.get(outcome, [])]
+    notebooks = sorted({Path(config.rootpath, r.nodeid.split("::")[0]) for r in reports
+                        if r.nodeid.split("::")[0].endswith(".ipynb")})
     if not notebooks:
         return
     total = sum(ignored_cells(nb) for nb in notebooks)

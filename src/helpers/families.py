@@ -10,6 +10,7 @@ import pandas as pd
 
 from helpers import analysis, charts
 from helpers.analysis import CleanData, Selection
+from helpers.checks import SHARE_TOLERANCE_POINTS
 from helpers.findings import series_text, short_number, targets_text, value_label
 
 
@@ -112,7 +113,7 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
         lines.append(f"The claim '{value_label(claim)} of the population' ({claim['source_id']} {claim['figure_id']}) "
                      f"does not fit: the count is {match.iloc[0]['share_percent']:g}% of the reference population, "
                      f"and {value_label(claim)} would mean a population of {short_number(implied_population, 'count')}."
-                     if abs(float(match.iloc[0]["share_percent"]) - float(claim["value"])) > 3 else
+                     if abs(float(match.iloc[0]["share_percent"]) - float(claim["value"])) > SHARE_TOLERANCE_POINTS else
                      f"The claim '{value_label(claim)} of the population' ({claim['figure_id']}) fits the count.")
     plotted = pd.concat([
         shares.assign(indicator=f"{count_indicator}_share", value=shares["share_percent"], unit="percent",
