@@ -4,7 +4,6 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.DELETE_ON_ERROR:
 
 # Use the active environment if there is one, else the project's own .venv.
 ifdef VIRTUAL_ENV

@@ -61,13 +61,21 @@ def ipc_kernel_manager():
     return KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(folder, "ipc"))
 
 
+class NotebookFailed(RuntimeError):
+    """A notebook stopped on an error; the message names the notebook and says what the error says."""
+
+
 def execute(notebook: Path, output: Path, parameters: dict) -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         executed = Path(scratch) / notebook.name
-        papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL,
-            progress_bar=False, request_save_on_cell_execute=False, cwd=str(paths.ROOT), km=ipc_kernel_manager(),
-        )
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL, progress_bar=False,
+                request_save_on_cell_execute=False, cwd=str(paths.ROOT), km=ipc_kernel_manager(),
+            )
+        except papermill.PapermillExecutionError as error:
+            # the error's own message (file, line, figure) rather than the traceback around it
+            raise NotebookFailed(f"{notebook.name}, cell {error.exec_count}: {error.ename}: {error.evalue}") from None
         result = strip_volatile(json.loads(executed.read_text(encoding="utf-8")))
     write_text_atomic(nbformat.writes(nbformat.from_dict(result)) + "\n", output)
     return output
@@ -116,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except Exception as error:  # papermill's PapermillExecutionError carries the failing cell's message
+    except NotebookFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
