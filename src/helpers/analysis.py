@@ -31,8 +31,9 @@ def read_clean(clean_dir: Path) -> CleanData:
                if not (clean_dir / n).is_file()]
     if missing:
         raise params.ParameterError(f"clean_dir {clean_dir} lacks {', '.join(missing)}: run `make data` first")
-    text = {"period": str, "published": str, "figure_ids": str, "note": str, "denominator": "Int64"}
-    read = lambda name: pd.read_csv(clean_dir / name, dtype={k: v for k, v in text.items()}, keep_default_na=False,
+    # Ids and periods stay text ("2020" is a period, not a number); empty cells stay empty strings.
+    types = {"period": str, "published": str, "figure_ids": str, "note": str, "denominator": "Int64"}
+    read = lambda name: pd.read_csv(clean_dir / name, dtype=types, keep_default_na=False,
                                     na_values={"value": [""], "denominator": [""]})
     indicators = read("indicators.csv")
     indicators["value"] = pd.Series([whole_or_float(v) for v in indicators["value"]], dtype=object)

@@ -35,6 +35,8 @@ def declared_parameters(notebook: Path) -> dict:
 
 
 def check_parameter_names(notebook: Path, parameters: dict) -> None:
+    if not parameters:
+        return
     declared = declared_parameters(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
