@@ -115,10 +115,11 @@ def figure_bytes(fig, fmt: str) -> bytes:
 
 
 def save_chart(fig, data: pd.DataFrame, name: str, figures_dir: Path, title: str, alt: str, source: str,
-               findings: list[str]) -> Path:
+               findings: list[str], headline: str) -> Path:
     """Write name.svg, name.png, name.csv (the data drawn) and name.json (title, alt text, source, findings)."""
     figures_dir = Path(figures_dir)
-    sidecar = {"name": name, "title": title, "alt": alt, "source": source, "empty": False, "findings": findings}
+    sidecar = {"name": name, "title": title, "alt": alt, "source": source, "empty": False, "findings": findings,
+               "headline": headline}
     write_files_atomic({figures_dir / f"{name}.svg": figure_bytes(fig, "svg"),
                         figures_dir / f"{name}.png": figure_bytes(fig, "png"),
                         figures_dir / f"{name}.csv": csv_text(data.drop(columns=["date"], errors="ignore")),
@@ -126,11 +127,12 @@ def save_chart(fig, data: pd.DataFrame, name: str, figures_dir: Path, title: str
     return figures_dir / f"{name}.png"
 
 
-def save_empty(name: str, figures_dir: Path, title: str, message: str, findings: list[str]) -> None:
+def save_empty(name: str, figures_dir: Path, title: str, message: str, findings: list[str], headline: str) -> None:
     """In place of a chart that has no data: a note the notebook prints and the report shows."""
     for suffix in ("svg", "png", "csv"):
         (Path(figures_dir) / f"{name}.{suffix}").unlink(missing_ok=True)
-    sidecar = {"name": name, "title": title, "alt": message, "source": "", "empty": True, "findings": findings}
+    sidecar = {"name": name, "title": title, "alt": message, "source": "", "empty": True, "findings": findings,
+               "headline": headline}
     write_files_atomic({Path(figures_dir) / f"{name}.json": json_text(sidecar)})
 
 

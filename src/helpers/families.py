@@ -23,6 +23,10 @@ class View:
     alt: str
     findings: list[str] = field(default_factory=list)
     empty_message: str = ""
+    headline: int = 0  # which finding the report's summary quotes
+
+    def headline_text(self) -> str:
+        return self.findings[self.headline] if self.findings else ""
 
 
 def labels(data: CleanData, indicators) -> dict[str, str]:
@@ -79,6 +83,7 @@ def egov_top50(data: CleanData, chosen: Selection) -> View:
         goal = int(targets["value"].min())
         view.findings.append(f"Distance to the top-{goal} target: {int(latest['value']) - goal} places "
                              f"(rank {int(latest['value'])} in {latest['period']}).")
+        view.headline = len(view.findings) - 1
     years = sorted(set(targets["period"]))
     if len(years) > 1:
         by = "; ".join(f"{t['period']} ({t['source_id']} {t['figure_id']})" for _, t in targets.iterrows())
@@ -124,7 +129,7 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
     names = {f"{count_indicator}_share": f"{data.title(count_indicator)} / population (computed)",
              share_indicator: f"{data.title(share_indicator)} (as stated)"}
     draw = lambda source: charts.timeseries(plotted, names, title, "Percent of the population", source)
-    return View(name, title, plotted, draw, f"{title}. " + " ".join(lines), lines)
+    return View(name, title, plotted, draw, f"{title}. " + " ".join(lines), lines, headline=-1)
 
 
 def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: str, name: str, title: str) -> View:
@@ -142,7 +147,7 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
     plotted["date"] = plotted["period"].map(analysis.period_midpoint)
     names = {f"{numerator}_per_{denominator}": f"{data.title(numerator)} per {data.title(denominator)}"}
     draw = lambda source: charts.timeseries(plotted, names, title, "Percent", source)
-    view = View(name, title, plotted, draw, f"{title}. " + " ".join(lines), lines)
+    view = View(name, title, plotted, draw, f"{title}. " + " ".join(lines), lines, headline=-1)
     cited = pd.concat([top, bottom])
     view.data.attrs["source_rows"] = cited[cited["period"].isin(set(ratios["period"]))]
     return view

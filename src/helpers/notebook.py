@@ -24,13 +24,15 @@ def citations(view) -> pd.DataFrame:
 def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
     """Save and show the chart (or the empty-state note), print the findings, return the citations."""
     if view.draw is None:
-        charts.save_empty(view.name, figures_dir, view.title, view.empty_message, view.findings)
+        charts.save_empty(view.name, figures_dir, view.title, view.empty_message, view.findings,
+                           view.headline_text())
         display(Markdown(f"**{view.title}**: {view.empty_message}."), metadata={"chart": view.name})
     else:
         cited = view.data.attrs.get("source_rows", view.data)
         source = charts.source_line(cited, sources)
         fig = view.draw(source)
-        png = charts.save_chart(fig, view.data, view.name, figures_dir, view.title, view.alt, source, view.findings)
+        png = charts.save_chart(fig, view.data, view.name, figures_dir, view.title, view.alt, source, view.findings,
+                                 view.headline_text())
         plt.close(fig)
         display(Image(filename=str(png)), metadata={"chart": view.name})
     print("\n".join(view.findings))

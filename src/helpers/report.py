@@ -94,15 +94,15 @@ def section_html(notebook: dict, figures_dir: Path) -> str:
 
 
 def headline_findings(notebooks: list[dict], figures_dir: Path) -> list[str]:
-    """The first finding of every chart, in the order of the report."""
+    """The headline finding of every chart, in the order of the report."""
     lines = []
     for notebook in notebooks:
         for cell in notebook["cells"]:
             for output in cell.get("outputs", []):
                 chart = output.get("metadata", {}).get("chart")
                 if chart:
-                    lines += read_sidecar(figures_dir / f"{chart}.json")["findings"][:1]
-    return list(dict.fromkeys(lines))
+                    lines.append(read_sidecar(figures_dir / f"{chart}.json")["headline"])
+    return [line for line in dict.fromkeys(lines) if line]
 
 
 def data_quality_html(clean_dir: Path) -> str:
