@@ -94,4 +94,4 @@ bench: $(INSTALLED) ## time cold and no-op report, make test and the floor (medi
 	$(PYTHON) -m helpers.bench
 
 clean: ## remove build outputs (keeps .venv and the committed data)
-	rm -rf build data/clean reports/report.html reports/screenshot.png
+	rm -rf build reports/report.html reports/screenshot.png data/clean/*.csv data/clean/*.json

@@ -6,7 +6,6 @@ Each line is the median of several runs, all measured in this one run.
 """
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -15,7 +14,6 @@ import time
 from helpers import paths
 
 IMPORTS = "import pandas, matplotlib, matplotlib.pyplot, seaborn"
-COLD_OUTPUTS = ("build", "data/clean", "reports/report.html")
 
 
 def seconds(command: list[str], prepare=None) -> float:
@@ -31,12 +29,7 @@ def median_of(runs: int, command: list[str], prepare=None) -> float:
 
 
 def remove_build_outputs() -> None:
-    for name in COLD_OUTPUTS:
-        target = paths.ROOT / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        else:
-            target.unlink(missing_ok=True)
+    subprocess.run(["make", "--no-print-directory", "clean"], cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
 def main(argv: list[str] | None = None) -> int:
