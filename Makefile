@@ -28,11 +28,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 RAW := data/raw/sources.csv data/raw/figures.csv data/raw/indicators.csv data/raw/out_of_scope.csv
 AUDIT := data/raw/extraction_audit.csv
 HELPERS := $(wildcard src/helpers/*.py)
+CLEAN_NOTEBOOK := notebooks/01-clean.ipynb
 CLEAN_STAMP := build/clean.stamp
 CLEAN_DEPS := $(CLEAN_NOTEBOOK) $(RAW) data/raw/reference.csv $(HELPERS)
 # Expanded when a recipe runs: "yes" when the clean step has not run since its inputs last changed.
 clean_is_stale = $(shell [ -f $(CLEAN_STAMP) ] && [ -z "$$(find $(CLEAN_DEPS) -newer $(CLEAN_STAMP))" ] || echo yes)
-CLEAN_NOTEBOOK := notebooks/01-clean.ipynb
 INDICATOR_NOTEBOOKS := $(filter-out $(CLEAN_NOTEBOOK),$(sort $(wildcard notebooks/*.ipynb)))
 EXECUTED := $(patsubst notebooks/%,build/notebooks/%,$(INDICATOR_NOTEBOOKS))
 
@@ -76,7 +76,7 @@ $(EXECUTED) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_DEPS) | $(INSTALLED)
 	  $(if $(clean_is_stale)$(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
 	@touch $(CLEAN_STAMP) $(EXECUTED)
 
-notebooks: $(CLEAN_STAMP) | $(INSTALLED) ## re-execute the committed notebooks in place with their defaults (after a data change)
+notebooks: $(AUDIT) | $(INSTALLED) ## re-execute the committed notebooks in place with their defaults (after a data change)
 	$(PYTHON) -m helpers.run_notebooks --in-place --first $(CLEAN_NOTEBOOK) $(INDICATOR_NOTEBOOKS)
 
 report: reports/report.html ## build the self-contained HTML report at reports/report.html
