@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import params
+from helpers import params, raw
 from helpers.clean import latest_day, whole_or_float
 
 KIND_ORDER = ["observed", "derived", "target"]
@@ -20,9 +20,6 @@ class CleanData:
 
     def title(self, indicator: str) -> str:
         return self.metadata.set_index("indicator").at[indicator, "title"]
-
-    def unit(self, indicator: str) -> str:
-        return self.metadata.set_index("indicator").at[indicator, "unit"]
 
 
 def read_clean(clean_dir: Path) -> CleanData:
@@ -93,8 +90,8 @@ def latest(rows: pd.DataFrame, kind: str = "observed") -> pd.Series | None:
 
 
 def population(reference_csv: Path, country: str) -> pd.DataFrame:
-    table = pd.read_csv(reference_csv, dtype={"period": str})
-    return table[(table["indicator"] == "population") & (table["country"] == country)]
+    people = raw.load_population(reference_csv)
+    return people[people["country"] == country]
 
 
 def share_of_population(counts: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:

@@ -8,9 +8,8 @@ from typing import Callable
 
 import pandas as pd
 
-from helpers import analysis, charts
+from helpers import analysis, charts, checks
 from helpers.analysis import CleanData, Selection
-from helpers.checks import SHARE_TOLERANCE_POINTS
 from helpers.findings import series_text, short_number, targets_text, value_label
 
 
@@ -110,16 +109,22 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
              f"{r['share_percent']:g}% of {short_number(r['population'], 'count')} people "
              f"({reference['producer']}, {r['population_period']})" for _, r in shares.iterrows()]
     stated = analysis.select(data, chosen, [share_indicator], ("observed",))
+    # whether a stated share fits is the consistency check's call, not recomputed here
+    findings = checks.population_shares(pd.concat([counts, stated]), {share_indicator: count_indicator}, people)
+    misfits = {f["figure_ids"] for f in findings}
     for _, claim in stated.iterrows():
         match = shares[(shares["source_id"] == claim["source_id"]) & (shares["period"] == claim["period"])]
         if match.empty:
             continue
-        implied_population = float(match.iloc[0]["value"]) * 100 / float(claim["value"])
-        lines.append(f"The claim '{value_label(claim)} of the population' ({claim['source_id']} {claim['figure_id']}) "
-                     f"does not fit: the count is {match.iloc[0]['share_percent']:g}% of the reference population, "
-                     f"and {value_label(claim)} would mean a population of {short_number(implied_population, 'count')}."
-                     if abs(float(match.iloc[0]["share_percent"]) - float(claim["value"])) > SHARE_TOLERANCE_POINTS else
-                     f"The claim '{value_label(claim)} of the population' ({claim['figure_id']}) fits the count.")
+        count = match.iloc[0]
+        claimed = f"The claim '{value_label(claim)} of the population' ({claim['source_id']} {claim['figure_id']})"
+        if ";".join(sorted({claim["figure_id"], count["figure_id"]})) in misfits:
+            implied_population = float(count["value"]) * 100 / float(claim["value"])
+            lines.append(f"{claimed} does not fit: the count is {count['share_percent']:g}% of the reference "
+                         f"population, and {value_label(claim)} would mean a population of "
+                         f"{short_number(implied_population, 'count')}.")
+        else:
+            lines.append(f"{claimed} fits the count.")
     plotted = pd.concat([
         shares.assign(indicator=f"{count_indicator}_share", value=shares["share_percent"], unit="percent",
                       qualifier=shares["qualifier"]),

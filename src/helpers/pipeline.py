@@ -15,7 +15,6 @@ import pandas as pd
 from helpers import checks, clean, datapackage, paths, raw
 from helpers.io import csv_text, json_text, write_files_atomic
 
-REFERENCE_CSV = "reference.csv"
 CLEAN_FILES = ("indicators.csv", "checks.csv", "sources.csv", "indicator_metadata.csv", "datapackage.json")
 
 
@@ -30,19 +29,14 @@ class CleanLayer:
     sources: pd.DataFrame
 
 
-def load_reference(raw_dir: Path) -> pd.DataFrame:
-    """Reference figures from outside the articles (population), each with its producer and citation."""
-    return pd.read_csv(Path(raw_dir) / REFERENCE_CSV, dtype={"period": str})
-
-
 def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None) -> CleanLayer:
     layer = raw.load_raw_layer(raw_dir, sources_dir if sources_dir is not None else paths.sources_dir())
     table = clean.clean_figures(layer, as_of)
     vocabulary = layer.indicators
     cumulative = set(vocabulary.loc[vocabulary["cumulative"] == "true", "indicator"])
     share_of = dict(vocabulary.loc[vocabulary["share_of"] != "", ["indicator", "share_of"]].itertuples(index=False))
-    reference = load_reference(raw_dir)
-    findings = checks.run_checks(table, cumulative, share_of, reference[reference["indicator"] == "population"])
+    population = raw.load_population(Path(raw_dir) / "reference.csv")
+    findings = checks.run_checks(table, cumulative, share_of, population)
     return CleanLayer(table, findings, layer.sources)
 
 

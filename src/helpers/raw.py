@@ -84,6 +84,12 @@ def load_out_of_scope(path: Path = paths.OUT_OF_SCOPE_CSV) -> pd.DataFrame:
     return read_table(path, OUT_OF_SCOPE_COLUMNS)
 
 
+def load_population(path: Path = paths.DATA_RAW / "reference.csv") -> pd.DataFrame:
+    """The reference population of each country and year (reference.csv carries producer and citation)."""
+    reference = pd.read_csv(path, dtype={"period": str})
+    return reference[reference["indicator"] == "population"].reset_index(drop=True)
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
