@@ -101,7 +101,7 @@ def run(notebooks: list[Path], output_dir: Path | None, parameters: dict, jobs: 
 
 
 def parse_parameter(text: str):
-    """A -p value as papermill's CLI reads it: JSON/YAML-like literals, else the string itself."""
+    """A -p value: a JSON literal (2020, true, null) where it is one, else the string itself."""
     try:
         return json.loads(text)
     except json.JSONDecodeError:
