@@ -81,7 +81,7 @@ notebooks: $(AUDIT) | $(INSTALLED) ## re-execute the committed notebooks in plac
 
 report: reports/report.html ## build the self-contained HTML report at reports/report.html
 
-reports/report.html: $(AUDIT) $(EXECUTED) src/helpers/report.py src/helpers/charts.py | $(INSTALLED)
+reports/report.html: $(AUDIT) $(EXECUTED) src/helpers/report.py src/helpers/io.py | $(INSTALLED)
 	$(PYTHON) -m helpers.report
 
 test: report | $(INSTALLED) ## run every test: unit tests, every notebook under nbval (strict), the browser test

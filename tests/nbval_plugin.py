@@ -1,25 +1,17 @@
 """pytest plugin for the notebook tests: nbval kernels over IPC, and the count of ignored cells.
 
-nbval starts its kernels with jupyter_client's KernelManager on TCP localhost by default; a
-subclass gives them IPC sockets in a private temporary folder instead, so other users of a shared
-machine cannot reach them. The summary says how many cells are exempt from output comparison.
+nbval starts its kernels with jupyter_client's KernelManager on TCP localhost by default; the
+project's IPC manager gives them sockets in a private temporary folder instead, so other users of a
+shared machine cannot reach them. These are ordinary kernels, not forked from a preloaded server
+like the runner's: nbval thus also checks that the runner's kernels give the same outputs.
+The summary says how many cells are exempt from output comparison.
 """
 import json
-import os
-import tempfile
 from pathlib import Path
 
-from jupyter_client.manager import KernelManager
+from helpers.kernels import IPCKernelManager
 
 IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
-
-
-class IPCKernelManager(KernelManager):
-    def __init__(self, **kwargs):
-        if os.name == "posix":
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="kernel-"), "ipc"))
-        super().__init__(**kwargs)
 
 
 def pytest_configure(config):

@@ -3,7 +3,6 @@
 Each chart is written to figures_dir as SVG and PNG, with a CSV of its data and a JSON sidecar
 (title, alt text, source line) that the report reads. Files are byte-identical from run to run.
 """
-import json
 from pathlib import Path
 
 import matplotlib
@@ -134,7 +133,3 @@ def save_empty(name: str, figures_dir: Path, title: str, message: str, findings:
     sidecar = {"name": name, "title": title, "alt": message, "source": "", "empty": True, "findings": findings,
                "headline": headline}
     write_files_atomic({Path(figures_dir) / f"{name}.json": json_text(sidecar)})
-
-
-def read_sidecar(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))

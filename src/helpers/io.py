@@ -4,8 +4,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the functions only call a frame's methods; pandas stays out of light importers
+    import pandas as pd
 
 
 @contextlib.contextmanager
@@ -27,13 +29,17 @@ def atomic_path(target: Path):
             os.unlink(tmp)
 
 
-def csv_text(frame: pd.DataFrame) -> str:
+def csv_text(frame: "pd.DataFrame") -> str:
     """The project's one CSV dialect: UTF-8, comma, '\\n' line ends, no index."""
     return frame.to_csv(index=False, lineterminator="\n")
 
 
 def json_text(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def read_json(path: Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def write_text_atomic(text: str, target: Path) -> None:
@@ -55,5 +61,5 @@ def write_files_atomic(files: dict[Path, str | bytes], only_changed: bool = Fals
             tmp.write_bytes(encoded[target])
 
 
-def write_csv_atomic(frame: pd.DataFrame, target: Path) -> None:
+def write_csv_atomic(frame: "pd.DataFrame", target: Path) -> None:
     write_text_atomic(csv_text(frame), target)

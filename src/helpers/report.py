@@ -19,8 +19,7 @@ import pandas as pd
 from markdown_it import MarkdownIt
 
 from helpers import paths
-from helpers.charts import read_sidecar
-from helpers.io import write_text_atomic
+from helpers.io import read_json, write_text_atomic
 
 CLEAN_NOTEBOOK = "01-clean.ipynb"
 # The columns of a chart's data that a reader needs under the chart, when the chart has them.
@@ -68,7 +67,7 @@ def shift_headings(markdown: str, by: int) -> str:
 
 
 def chart_html(figures_dir: Path, name: str) -> str:
-    sidecar = read_sidecar(figures_dir / f"{name}.json")
+    sidecar = read_json(figures_dir / f"{name}.json")
     findings = "".join(f"<li>{escape(line)}</li>" for line in sidecar["findings"])
     if sidecar["empty"]:
         return f'<p class="note"><strong>{escape(sidecar["title"])}</strong>: {escape(sidecar["alt"])}.</p>'
@@ -101,7 +100,7 @@ def headline_findings(notebooks: list[dict], figures_dir: Path) -> list[str]:
             for output in cell.get("outputs", []):
                 chart = output.get("metadata", {}).get("chart")
                 if chart:
-                    lines.append(read_sidecar(figures_dir / f"{chart}.json")["headline"])
+                    lines.append(read_json(figures_dir / f"{chart}.json")["headline"])
     return [line for line in dict.fromkeys(lines) if line]
 
 

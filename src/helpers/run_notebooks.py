@@ -5,10 +5,13 @@
     python -m helpers.run_notebooks --output-dir build/try -p start_year 2020 notebooks/02-egov-ranks.ipynb
 
 Kernels talk to the driver over IPC sockets (files only this user can open) instead of TCP on
-localhost, so other users of a shared machine cannot reach a running kernel.
+localhost, so other users of a shared machine cannot reach a running kernel. They are forked from
+one process that has imported what every notebook needs (helpers.forkserver), so the imports are
+paid once per run, not once per notebook.
 Outputs carry no timestamps, so an executed notebook is byte-identical from run to run.
 """
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -17,20 +20,20 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import nbformat
-import papermill  # imported once here, before the worker processes fork, not once per notebook
-
-from helpers import paths
+from helpers import kernels, paths
 from helpers.io import write_text_atomic
 from helpers.params import ParameterError
 
-KERNEL = "python3"
 # Papermill and nbclient stamp these with wall-clock times; they are dropped so outputs reproduce.
 VOLATILE_NOTEBOOK_KEYS = ("papermill",)
 VOLATILE_CELL_KEYS = ("papermill", "execution")
+# A kernel exits within 0.1-0.2 s of a shutdown request, or hangs for seconds: it gets this long.
+KERNEL_EXIT_SECONDS = 0.3
 
 
 def declared_parameters(notebook: Path) -> dict:
+    import papermill
+
     return papermill.inspect_notebook(str(notebook))
 
 
@@ -53,31 +56,71 @@ def strip_volatile(notebook: dict) -> dict:
     return notebook
 
 
-def ipc_kernel_manager():
-    """A kernel manager whose sockets are IPC files in a private temporary folder, where the OS has them."""
-    from jupyter_client.manager import KernelManager
-
-    if os.name != "posix":
-        return KernelManager(kernel_name=KERNEL)
-    folder = tempfile.mkdtemp(prefix="kernel-")
-    return KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(folder, "ipc"))
-
-
 class NotebookFailed(RuntimeError):
     """A notebook stopped on an error; the message names the notebook and says what the error says."""
 
 
-def execute(notebook: Path, output: Path, parameters: dict) -> Path:
+class FirstNotebookGate:
+    """Holds back the first cell of the other notebooks until the first one (the clean step) has run.
+
+    Their kernels start meanwhile, on the core the clean step leaves idle. Shared with the worker
+    processes by inheritance: it is handed to each worker as it forks.
+    """
+
+    def __init__(self, context):
+        self._done = context.Event()
+        self._succeeded = context.Value("b", 0)
+
+    def open(self, succeeded: bool) -> None:
+        """Let the others run (or fail at once); only the first call counts."""
+        if not self._done.is_set():
+            self._succeeded.value = int(succeeded)
+            self._done.set()
+
+    def wait(self, **_cell) -> None:
+        """An nbclient on_cell_start hook."""
+        self._done.wait()
+        if not self._succeeded.value:
+            raise NotebookFailed("not run: the notebook run first failed")
+
+
+_gate: FirstNotebookGate | None = None  # in a worker process: the run's gate, if it has one
+
+
+def _set_gate(gate: FirstNotebookGate | None) -> None:
+    global _gate
+    _gate = gate
+
+
+def execute(notebook: Path, output: Path, parameters: dict, fork_server: str = "", gate: str = "") -> Path:
+    """Run one notebook; `gate` is "opens" for the run's first notebook, "waits" for the others."""
+    import nbformat
+    import papermill
+
     with tempfile.TemporaryDirectory() as scratch:
         executed = Path(scratch) / notebook.name
+        km = kernels.ForkServerKernelManager(kernel_name=kernels.KERNEL, fork_server=fork_server, at_once=gate == "opens")
+        succeeded = False
         try:
             papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL, progress_bar=False,
-                request_save_on_cell_execute=False, cwd=str(paths.ROOT), km=ipc_kernel_manager(),
+                str(notebook), str(executed), parameters=parameters, kernel_name=kernels.KERNEL, progress_bar=False,
+                request_save_on_cell_execute=False, cwd=str(paths.ROOT), km=km,
+                on_cell_start=_gate.wait if gate == "waits" else None,
             )
+            succeeded = True
         except papermill.PapermillExecutionError as error:
             # the error's own message (file, line, figure) rather than the traceback around it
             raise NotebookFailed(f"{notebook.name}, cell {error.exec_count}: {error.ename}: {error.evalue}") from None
+        finally:
+            if gate == "opens":  # as soon as its cells have run, before its kernel stops
+                _gate.open(succeeded)
+            # papermill leaves running a kernel whose manager it was handed. Its outputs are all in:
+            # ask it to stop (without the interrupt shutdown_kernel() sends first, which the kernel
+            # logs), and terminate it if it has not stopped in time: ipykernel now and then hangs on exit.
+            if km.has_kernel:
+                km.request_shutdown()
+                km.finish_shutdown(waittime=2 * KERNEL_EXIT_SECONDS)
+                km.cleanup_resources()
         result = strip_volatile(json.loads(executed.read_text(encoding="utf-8")))
     write_text_atomic(nbformat.writes(nbformat.from_dict(result)) + "\n", output)
     return output
@@ -85,19 +128,36 @@ def execute(notebook: Path, output: Path, parameters: dict) -> Path:
 
 def run(notebooks: list[Path], output_dir: Path | None, parameters: dict, jobs: int,
         first: Path | None = None) -> list[Path]:
-    """Run `first` alone (the clean step the others read), then the rest together, `jobs` at a time.
+    """Run `first` (the clean step the others read), then the rest together, `jobs` at a time.
 
-    Kernels spend much of their life waiting on their driver, so more kernels than cores pay off.
+    The others start their kernels while `first` runs and execute once it has. Kernels spend much
+    of their life waiting on their driver, so more kernels than cores pay off.
     """
-    for notebook in ([first] if first else []) + notebooks:
-        check_parameter_names(notebook, parameters)
     target = lambda notebook: notebook if output_dir is None else Path(output_dir) / notebook.name
-    # Every kernel runs in a worker: a driver that ran one itself holds threads that do not survive a fork.
-    # fork: workers inherit the imported modules, so each kernel start is the only start-up cost.
-    with ProcessPoolExecutor(max_workers=max(jobs, 1), mp_context=multiprocessing.get_context("fork")) as pool:
-        done = [pool.submit(execute, first, target(first), parameters).result()] if first else []
-        futures = [pool.submit(execute, nb, target(nb), parameters) for nb in notebooks]
-        return done + [future.result() for future in futures]
+    # The fork server starts first: its imports run on one core while this process imports on the other.
+    with kernels.fork_server() or contextlib.nullcontext() as server:
+        # papermill is imported once the fork server has started, so that the two import side by side,
+        # and before the workers fork, so that it is imported once, not once per notebook
+        import papermill  # noqa: F401
+
+        for notebook in ([first] if first else []) + notebooks:
+            check_parameter_names(notebook, parameters)
+        address = server.address if server else ""
+        context = multiprocessing.get_context("fork")
+        gate = FirstNotebookGate(context) if first else None
+        # Every kernel runs in a worker: a driver that ran one itself holds threads that do not survive a fork.
+        with ProcessPoolExecutor(max_workers=max(jobs, 1), mp_context=context,
+                                 initializer=_set_gate, initargs=(gate,)) as pool:
+            started_first = pool.submit(execute, first, target(first), parameters, address, "opens") if first else None
+            futures = [pool.submit(execute, nb, target(nb), parameters, address, "waits" if first else "")
+                       for nb in notebooks]
+            if started_first is None:
+                return [future.result() for future in futures]
+            try:
+                done = [started_first.result()]
+            finally:
+                gate.open(succeeded=False)  # in case its worker died before it could
+            return done + [future.result() for future in futures]
 
 
 def parse_parameter(text: str):
