@@ -272,13 +272,19 @@ class _Server:
                         self.selector.unregister(key.fileobj)
                         _kill(key.data)
                 if self.pending_imports and not ready:
-                    _import_as_in_a_kernel(self.pending_imports.pop(0))
-                    while not self.pending_imports and self.waiting:
-                        self.start(*self.waiting.pop(0))
+                    self.import_next()
         except _Stop:
             pass
         finally:
             self.stop()
+
+    def import_next(self) -> None:
+        try:
+            _import_as_in_a_kernel(self.pending_imports.pop(0))
+        except Exception:
+            pass  # a notebook that needs the module imports it itself, and shows the error where it matters
+        while not self.pending_imports and self.waiting:
+            self.start(*self.waiting.pop(0))
 
     def accept(self) -> None:
         connection, _ = self.listener.accept()

@@ -49,10 +49,10 @@ class ForkServerKernelManager(IPCKernelManager):
         return command
 
 
-def fork_server() -> forkserver.ForkServer | None:
+def fork_server(preload=PRELOAD) -> forkserver.ForkServer | None:
     """A fork server for the project's kernel spec, or None where the platform or the spec rules it out."""
     split = forkserver.split_kernel_command(KernelManager(kernel_name=KERNEL).kernel_spec.argv)
     if not (forkserver.available() and split):
         return None
     interpreter, _ = split
-    return forkserver.ForkServer(interpreter, list(PRELOAD))
+    return forkserver.ForkServer(interpreter, list(preload))
