@@ -99,7 +99,8 @@ def execute(notebook: Path, output: Path, parameters: dict, fork_server: str = "
 
     with tempfile.TemporaryDirectory() as scratch:
         executed = Path(scratch) / notebook.name
-        km = kernels.ForkServerKernelManager(kernel_name=kernels.KERNEL, fork_server=fork_server, at_once=gate == "opens")
+        km = kernels.ForkServerKernelManager(kernel_name=kernels.KERNEL, fork_server=fork_server,
+                                             at_once=gate == "opens")
         succeeded = False
         try:
             papermill.execute_notebook(
