@@ -96,8 +96,9 @@ def test_kernel_sockets_are_private_files_removed_at_shutdown(server):
 def test_an_interrupt_reaches_the_forked_kernel(kernel):
     manager, client = kernel
     started = time.monotonic()
-    message_id = client.execute("import time\ntime.sleep(60)")
-    time.sleep(0.5)
+    message_id = client.execute("import time\nprint('sleeping', flush=True)\ntime.sleep(60)")
+    while not (client.get_iopub_msg(timeout=30)["msg_type"] == "stream"):
+        pass  # interrupt once the cell runs
     manager.interrupt_kernel()
     reply = client.get_shell_msg(timeout=30)
     assert reply["parent_header"]["msg_id"] == message_id

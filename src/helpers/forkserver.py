@@ -244,6 +244,8 @@ def _kill(pid: int) -> None:
 
 
 class _Server:
+    """Accepts kernel requests, imports in between, forks the kernels, and tells each relay when its kernel ends."""
+
     def __init__(self, listener: socket.socket, preload: list[str]):
         self.listener = listener
         self.pending_imports = list(preload)
