@@ -39,8 +39,8 @@ from pathlib import Path
 LAUNCHER = "ipykernel_launcher"
 LAUNCHER_MODULE = "ipykernel.kernelapp"
 # what the relay receives and passes on to its kernel (those this platform has)
-FORWARDED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
-                          if hasattr(signal, name))
+FORWARDED_SIGNALS = tuple(getattr(signal, name) for name in
+                          ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2") if hasattr(signal, name))
 LENGTH = struct.Struct("!I")
 REQUEST_TIMEOUT = 10.0
 PARENT_CHECK_SECONDS = 1.0

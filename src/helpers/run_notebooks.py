@@ -152,12 +152,11 @@ def run(notebooks: list[Path], output_dir: Path | None, parameters: dict, jobs: 
             started_first = pool.submit(execute, first, target(first), parameters, address, "opens") if first else None
             futures = [pool.submit(execute, nb, target(nb), parameters, address, "waits" if first else "")
                        for nb in notebooks]
-            if started_first is None:
-                return [future.result() for future in futures]
             try:
-                done = [started_first.result()]
+                done = [started_first.result()] if started_first else []
             finally:
-                gate.open(succeeded=False)  # in case its worker died before it could
+                if gate:
+                    gate.open(succeeded=False)  # in case its worker died before it could
             return done + [future.result() for future in futures]
 
 
