@@ -17,6 +17,8 @@ PYTHON := $(ENV_DIR)/bin/python
 INSTALLED := $(ENV_DIR)/.installed-vn-digital-government
 # This machine's pip configuration names index folders that may not exist; that noise is not ours.
 PIP_NOISE := is ignored: it is neither a file nor a directory
+PIP := $(PYTHON) -m pip --disable-pip-version-check
+UV := $(ENV_DIR)/bin/uv
 
 export SOURCES_DIR ?= $(abspath ../shared/sources)
 # Reproducible to the byte: no timestamps, no hash randomisation, one backend.
@@ -25,14 +27,17 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-RAW := data/raw/sources.csv data/raw/figures.csv data/raw/indicators.csv data/raw/out_of_scope.csv
+# What feeds what. Each stage's code is a prerequisite of the outputs it makes, and of nothing else.
+RAW := data/raw/sources.csv data/raw/figures.csv data/raw/indicators.csv data/raw/out_of_scope.csv data/raw/reference.csv
+OFFICIAL_RAW := $(sort $(wildcard data/raw/official/*))
 AUDIT := data/raw/extraction_audit.csv
-HELPERS := $(wildcard src/helpers/*.py)
+BASE_CODE := src/helpers/__init__.py src/helpers/paths.py src/helpers/files.py src/helpers/params.py
+DATA_CODE := $(BASE_CODE) $(wildcard src/helpers/data/*.py)
+AUDIT_CODE := $(BASE_CODE) $(addprefix src/helpers/data/,__init__.py audit.py raw.py parse.py)
+NOTEBOOK_CODE := $(BASE_CODE) $(wildcard src/helpers/analysis/*.py src/helpers/charts/*.py src/helpers/run/*.py)
+REPORT_CODE := $(BASE_CODE) $(wildcard src/helpers/report/*.py src/helpers/report/templates/*)
 CLEAN_NOTEBOOK := notebooks/01-clean.ipynb
 CLEAN_STAMP := build/clean.stamp
-CLEAN_DEPS := $(CLEAN_NOTEBOOK) $(RAW) data/raw/reference.csv $(HELPERS)
-# Expanded when a recipe runs: "yes" when the clean step has not run since its inputs last changed.
-clean_is_stale = $(shell [ -f $(CLEAN_STAMP) ] && [ -z "$$(find $(CLEAN_DEPS) -newer $(CLEAN_STAMP))" ] || echo yes)
 INDICATOR_NOTEBOOKS := $(filter-out $(CLEAN_NOTEBOOK),$(sort $(wildcard notebooks/*.ipynb)))
 EXECUTED := $(patsubst notebooks/%,build/notebooks/%,$(INDICATOR_NOTEBOOKS))
 
@@ -43,45 +48,51 @@ help: ## list the targets
 
 env: $(INSTALLED) ## create .venv (unless an environment is active) and install the pinned packages
 
+# uv, pinned in the lock, installs the lock in seconds; where uv cannot run, pip installs it instead.
 $(INSTALLED): requirements.lock pyproject.toml
 	@test -x $(PYTHON) || python3 -m venv $(ENV_DIR)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.lock 2> >(grep -v "$(PIP_NOISE)" >&2)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2> >(grep -v "$(PIP_NOISE)" >&2)
+	@echo "installing the $$(grep -c '==' requirements.lock) pinned packages of requirements.lock into $(ENV_DIR)"
+	@if $(PIP) install --quiet "$$(grep '^uv==' requirements.lock)" 2> >(grep -v "$(PIP_NOISE)" >&2) \
+	    && $(UV) pip install --python $(PYTHON) -r requirements.lock; then \
+	  $(UV) pip install --python $(PYTHON) --quiet --no-deps --no-build-isolation -e .; \
+	else \
+	  echo "uv could not install the lock; installing it with pip"; \
+	  $(PIP) install --quiet -r requirements.lock 2> >(grep -v "$(PIP_NOISE)" >&2); \
+	  $(PIP) install --quiet --no-deps --no-build-isolation -e . 2> >(grep -v "$(PIP_NOISE)" >&2); \
+	fi
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 > /dev/null
 	@touch $@
 
-lock: ## re-resolve requirements.in into requirements.lock and environment.yml (needs the package registry)
-	rm -rf build/lock-env && python3 -m venv build/lock-env
-	build/lock-env/bin/pip install --quiet -r requirements.in 2> >(grep -v "$(PIP_NOISE)" >&2)
-	build/lock-env/bin/pip freeze --all --exclude-editable | grep -v '^pip==' > requirements.lock
-	PYTHONPATH=src build/lock-env/bin/python -m helpers.environment
-	rm -rf build/lock-env
+lock: $(INSTALLED) ## re-resolve requirements.in into requirements.lock and environment.yml (needs the package registry)
+	$(UV) pip compile --quiet --python $(PYTHON) --no-header --no-annotate requirements.in -o requirements.lock
+	$(PYTHON) -m helpers.tools.environment
 
 audit: $(AUDIT) ## check that every numeric token of the source documents is captured or explained
 
-$(AUDIT): $(RAW) src/helpers/audit.py src/helpers/raw.py | $(INSTALLED)
-	$(PYTHON) -m helpers.audit
+$(AUDIT): $(RAW) $(AUDIT_CODE) | $(INSTALLED)
+	$(PYTHON) -m helpers.data.audit
 
-data: $(AUDIT) $(CLEAN_STAMP) ## run the data steps: extraction audit, then the clean table, checks and datapackage.json
+data: $(AUDIT) $(CLEAN_STAMP) ## run the data steps: extraction audit, then the clean tables, checks and datapackage.json
 
 # The clean step rewrites a clean file only when its content changes; the stamp records that it ran.
-$(CLEAN_STAMP): $(CLEAN_DEPS) | $(INSTALLED)
-	$(PYTHON) -m helpers.run_notebooks --output-dir build/notebooks $(CLEAN_NOTEBOOK)
-	@touch $@
+$(CLEAN_STAMP): $(RAW) $(OFFICIAL_RAW) $(DATA_CODE) | $(INSTALLED)
+	$(PYTHON) -m helpers.data.pipeline
+	@mkdir -p $(@D) && touch $@
 
-# One driver runs the clean step when it is stale, then the indicator notebooks that changed (all of
-# them when the clean step ran or the helpers changed), several kernels at once.
-$(EXECUTED) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_DEPS) | $(INSTALLED)
-	$(PYTHON) -m helpers.run_notebooks --output-dir build/notebooks $(if $(clean_is_stale),--first $(CLEAN_NOTEBOOK)) \
-	  $(if $(clean_is_stale)$(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
-	@touch $(CLEAN_STAMP) $(EXECUTED)
+# The indicator notebooks that changed, or all of them when the clean layer or their code changed,
+# several kernels at once.
+$(EXECUTED) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
+	$(PYTHON) -m helpers.run.notebooks --output-dir build/notebooks \
+	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
+	@touch $(EXECUTED)
 
 notebooks: $(AUDIT) | $(INSTALLED) ## re-execute the committed notebooks in place with their defaults (after a data change)
-	$(PYTHON) -m helpers.run_notebooks --in-place --first $(CLEAN_NOTEBOOK) $(INDICATOR_NOTEBOOKS)
+	$(PYTHON) -m helpers.run.notebooks --in-place $(CLEAN_NOTEBOOK)
+	$(PYTHON) -m helpers.run.notebooks --in-place $(INDICATOR_NOTEBOOKS)
 
 report: reports/report.html ## build the self-contained HTML report at reports/report.html
 
-reports/report.html: $(AUDIT) $(EXECUTED) src/helpers/report.py src/helpers/io.py | $(INSTALLED)
+reports/report.html: $(AUDIT) $(CLEAN_STAMP) $(EXECUTED) $(REPORT_CODE) | $(INSTALLED)
 	$(PYTHON) -m helpers.report
 
 test: report | $(INSTALLED) ## run every test: unit tests, every notebook under nbval (strict), the browser test
@@ -90,8 +101,8 @@ test: report | $(INSTALLED) ## run every test: unit tests, every notebook under 
 lab: $(INSTALLED) ## open JupyterLab on notebooks/
 	$(ENV_DIR)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: $(INSTALLED) ## time cold and no-op report, make test and the floor (medians of several runs)
-	$(PYTHON) -m helpers.bench
+bench: $(INSTALLED) ## time a fresh set-up, cold and no-op report, make test, and the floor (medians of several runs)
+	$(PYTHON) -m helpers.tools.bench
 
 clean: ## remove build outputs (keeps .venv and the committed data)
 	rm -rf build reports/report.html reports/screenshot.png data/clean/*.csv data/clean/*.json

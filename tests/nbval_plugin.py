@@ -2,14 +2,13 @@
 
 nbval starts its kernels with jupyter_client's KernelManager on TCP localhost by default; the
 project's IPC manager gives them sockets in a private temporary folder instead, so other users of a
-shared machine cannot reach them. These are ordinary kernels, not forked from a preloaded server
-like the runner's: nbval thus also checks that the runner's kernels give the same outputs.
+shared machine cannot reach them. These are the same kernels the project's runner starts.
 The summary says how many cells are exempt from output comparison.
 """
 import json
 from pathlib import Path
 
-from helpers.kernels import IPCKernelManager
+from helpers.run.kernels import IPCKernelManager
 
 IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
 

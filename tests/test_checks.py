@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from helpers import checks
-from helpers.clean import CLEAN_COLUMNS
+from helpers.data import checks
+from helpers.data.clean import CLEAN_COLUMNS
 
 UNITS = {"vneid_accounts": "count", "chip_id_cards": "count", "online_public_services": "count",
          "vneid_population_share": "percent", "online_public_services_share": "percent",

@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import checks, clean, datapackage, params, paths, pipeline, raw
-from helpers.io import csv_text
+from helpers import params, paths
+from helpers.data import checks, clean, datapackage, pipeline, raw
+from helpers.files import csv_text
 
 CORE = ["egdi_rank", "egdi_rank_asean", "osi_rank", "osi_rank_asean", "open_data_rank", "vneid_accounts",
         "chip_id_cards", "digital_economy_growth", "digital_economy_growth_rank_asean"]
@@ -366,7 +367,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_the_clean_step_writes_the_clean_files(synthetic, tmp_path):
     raw_dir, clean_dir = synthetic(GOOD), tmp_path / "clean"
     result = pipeline.run_clean_step(raw_dir, clean_dir, None, True)
-    assert sorted(p.name for p in clean_dir.iterdir()) == sorted(pipeline.CLEAN_FILES)
+    assert sorted(p.name for p in clean_dir.iterdir()) == sorted(paths.CLEAN_FILES)
     assert result.checks.empty
     with (clean_dir / "indicators.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, run_notebooks
+from helpers import paths
+from helpers.run import notebooks as run_notebooks
 
 INDICATOR_NOTEBOOKS = sorted(p for p in paths.NOTEBOOKS.glob("0[2-9]*.ipynb"))
 

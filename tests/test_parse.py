@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.parse import (
+from helpers.data.parse import (
     ParsedValue,
     ParseError,
     Period,

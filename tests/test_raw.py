@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import audit, environment, paths, raw
+from helpers import paths
+from helpers.data import audit, raw
+from helpers.tools import environment
 
 
 def rewrite_figures(raw_dir: Path, change) -> None:

@@ -5,7 +5,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers import paths, report
+from helpers import paths
+from helpers.report import page as report
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +59,11 @@ def test_headings_are_in_order(page):
 def test_sections_summary_quality_methods_sources_and_links(page):
     for heading in ("Summary", "Data quality", "Methods", "Sources", "Data"):
         assert f"<h2>{heading}</h2>" in page
-    for name in report.CLEAN_LINKS:
+    for name in paths.CLEAN_FILES:
         assert f'href="../data/clean/{name}"' in page
     sources = pd.read_csv(paths.DATA_CLEAN / "sources.csv", dtype=str)
     for title in sources["title"]:
-        assert report.escape(title) in page
+        assert report.escape_text(title) in page
 
 
 def test_headline_findings_are_computed_from_the_charts(built, page):
@@ -71,7 +72,7 @@ def test_headline_findings_are_computed_from_the_charts(built, page):
 
     executed = [nbformat.read(p, as_version=4) for p in sorted(notebooks.glob("0[2-9]*.ipynb"))]
     for line in report.headline_findings(executed, figures):
-        assert report.escape(line) in page
+        assert report.escape_text(line) in page
 
 
 def test_the_page_has_no_timestamps_or_machine_paths(page):

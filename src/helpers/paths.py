@@ -1,7 +1,8 @@
-"""Every path the project uses, resolved from this file rather than the working directory.
+"""Every path and file name the project uses, resolved from this file rather than the working directory.
 
-papermill, nbval and pytest each run notebooks from a different working directory, so
-nothing in the project builds a path relative to the current directory.
+papermill, nbval and pytest each run notebooks from a different working directory, so nothing in
+the project builds a path relative to the current directory, and no other module spells a file name.
+Folders that a notebook parameter can move (raw_dir, clean_dir) are joined with the NAMES below.
 """
 import os
 from pathlib import Path
@@ -13,13 +14,53 @@ DATA_CLEAN = ROOT / "data" / "clean"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 BUILD = ROOT / "build"
+EXECUTED_NOTEBOOKS = BUILD / "notebooks"
 FIGURES = BUILD / "figures"
+TEMPLATES = Path(__file__).resolve().parent / "report" / "templates"
 
-SOURCES_CSV = DATA_RAW / "sources.csv"
-FIGURES_CSV = DATA_RAW / "figures.csv"
-INDICATORS_CSV = DATA_RAW / "indicators.csv"
-OUT_OF_SCOPE_CSV = DATA_RAW / "out_of_scope.csv"
-AUDIT_CSV = DATA_RAW / "extraction_audit.csv"
+# The raw layer (data/raw): hand-made inputs, and the audit the pipeline regenerates.
+SOURCES = "sources.csv"
+FIGURES_TABLE = "figures.csv"
+INDICATORS = "indicators.csv"
+OUT_OF_SCOPE = "out_of_scope.csv"
+REFERENCE = "reference.csv"
+AUDIT = "extraction_audit.csv"
+SOURCES_CSV = DATA_RAW / SOURCES
+FIGURES_CSV = DATA_RAW / FIGURES_TABLE
+INDICATORS_CSV = DATA_RAW / INDICATORS
+OUT_OF_SCOPE_CSV = DATA_RAW / OUT_OF_SCOPE
+REFERENCE_CSV = DATA_RAW / REFERENCE
+AUDIT_CSV = DATA_RAW / AUDIT
+
+# Official series (UN E-Government Survey, World Bank population): byte-for-byte copies with metadata.
+OFFICIAL_RAW = DATA_RAW / "official"
+
+# The clean layer (data/clean), in the order the data package lists its resources.
+CLEAN_INDICATORS = "indicators.csv"
+CHECKS = "checks.csv"
+CLEAN_SOURCES = "sources.csv"
+INDICATOR_METADATA = "indicator_metadata.csv"
+OFFICIAL_INDICATORS = "official_indicators.csv"
+CLAIMS_VS_OFFICIAL = "claims_vs_official.csv"
+DATAPACKAGE = "datapackage.json"
+CLEAN_TABLES = (CLEAN_INDICATORS, CHECKS, CLEAN_SOURCES, INDICATOR_METADATA)
+CLEAN_FILES = (*CLEAN_TABLES, DATAPACKAGE)
+OFFICIAL_INDICATORS_CSV = DATA_CLEAN / OFFICIAL_INDICATORS
+CLAIMS_VS_OFFICIAL_CSV = DATA_CLEAN / CLAIMS_VS_OFFICIAL
+
+# The notebooks: the clean step's own notebook is not a section of the report.
+CLEAN_NOTEBOOK = "01-clean.ipynb"
+
+REPORT_HTML = REPORTS / "report.html"
+REPORT_TEMPLATE = "report.html.j2"
+
+REQUIREMENTS_LOCK = ROOT / "requirements.lock"
+ENVIRONMENT_YML = ROOT / "environment.yml"
+
+
+def chart_file(figures_dir: Path, chart: str, suffix: str) -> Path:
+    """A chart's file: `svg`, `png`, `csv` (the data drawn) or `json` (title, alt text, source, findings)."""
+    return Path(figures_dir) / f"{chart}.{suffix}"
 
 
 def sources_dir() -> Path:

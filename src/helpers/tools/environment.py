@@ -1,17 +1,17 @@
 """The pinned environment: requirements.lock (for pip) and environment.yml (for conda) carry the same pins.
 
-`python -m helpers.environment` rewrites environment.yml from requirements.lock.
+`python -m helpers.tools.environment` rewrites environment.yml from requirements.lock.
 """
 import re
 import sys
 from pathlib import Path
 
 from helpers import paths
-from helpers.io import write_text_atomic
+from helpers.files import write_text_atomic
 
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)$")
-LOCK = paths.ROOT / "requirements.lock"
-ENVIRONMENT_YML = paths.ROOT / "environment.yml"
+LOCK = paths.REQUIREMENTS_LOCK
+ENVIRONMENT_YML = paths.ENVIRONMENT_YML
 PYTHON_VERSION = "3.11"
 
 

@@ -2,15 +2,24 @@
 
 Each function returns a View: the rows drawn, how to draw them, the alt text and the findings as
 sentences. A notebook only calls `render(view, ...)`, so every number it shows comes from here.
+Nothing here draws: a view says which chart it wants, and the charts stage draws it.
 """
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 
-from helpers import analysis, charts, checks
-from helpers.analysis import CleanData, Selection
-from helpers.findings import series_text, short_number, targets_text, value_label
+from helpers.analysis import tables
+from helpers.analysis.findings import series_text, short_number, targets_text, value_label
+from helpers.analysis.tables import CleanData, Selection
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How a view is drawn: `kind` is "timeseries" (a line per indicator) or "progress" (bars against targets)."""
+    kind: str
+    labels: dict[str, str]
+    y_label: str = ""
+    invert: bool = False  # ranks: 1 at the top
 
 
 @dataclass
@@ -18,7 +27,7 @@ class View:
     name: str
     title: str
     data: pd.DataFrame
-    draw: Callable[[str], object] | None  # source line -> matplotlib figure
+    chart: Chart | None  # None: nothing to draw, `empty_message` says why
     alt: str
     findings: list[str] = field(default_factory=list)
     empty_message: str = ""
@@ -44,7 +53,7 @@ def no_data(name: str, title: str, chosen: Selection) -> View:
 
 def series_view(data: CleanData, chosen: Selection, name: str, title: str, indicators: list[str], y_label: str,
                 invert: bool = False, kinds=("observed", "derived", "target")) -> View:
-    rows = analysis.select(data, chosen, indicators, kinds)
+    rows = tables.select(data, chosen, indicators, kinds)
     if rows.empty:
         return no_data(name, title, chosen)
     names = labels(data, indicators)
@@ -52,8 +61,7 @@ def series_view(data: CleanData, chosen: Selection, name: str, title: str, indic
     lines = [series_text(names[i], rows[rows["indicator"] == i]) for i in present]
     lines += [line for i in present for line in targets_text(names[i], rows[rows["indicator"] == i])]
     alt = f"{title}. Chart of {', '.join(names[i] for i in present)} for {span(chosen)}. " + " ".join(lines)
-    draw = lambda source: charts.timeseries(rows, names, title, y_label, source, invert=invert)
-    return View(name, title, rows, draw, alt, lines)
+    return View(name, title, rows, Chart("timeseries", names, y_label, invert), alt, lines)
 
 
 # ------------------------------------------------------------------ e-government ranks
@@ -74,10 +82,10 @@ def egov_top50(data: CleanData, chosen: Selection) -> View:
     """The EGDI rank against the 'top 50' target, whose year the documents give differently."""
     view = series_view(data, chosen, "egov_top50", f"{chosen.country}: EGDI rank and the top-50 target",
                        ["egdi_rank"], "Rank among 193 UN member states (1 = best)", invert=True)
-    if view.draw is None:
+    if view.chart is None:
         return view
     rows = view.data
-    latest, targets = analysis.latest(rows, "observed"), rows[rows["kind"] == "target"]
+    latest, targets = tables.latest(rows, "observed"), rows[rows["kind"] == "target"]
     if latest is not None and not targets.empty:
         goal = int(targets["value"].min())
         view.findings.append(f"Distance to the top-{goal} target: {int(latest['value']) - goal} places "
@@ -100,18 +108,17 @@ def count_series(data: CleanData, chosen: Selection, indicator: str, name: str, 
 def population_share_view(data: CleanData, chosen: Selection, count_indicator: str, share_indicator: str,
                           people: pd.DataFrame, name: str, title: str) -> View:
     """Each count as a share of the reference population, beside the share the text states."""
-    counts = analysis.select(data, chosen, [count_indicator], ("observed",))
+    counts = tables.select(data, chosen, [count_indicator], ("observed",))
     if counts.empty or people.empty:
         return no_data(name, title, chosen)
-    shares = analysis.share_of_population(counts, people)
+    shares = tables.share_of_population(counts, people)
     reference = people.sort_values("period").iloc[-1]
     lines = [f"{value_label(r)} {data.title(count_indicator)} ({r['period']}, {r['source_id']}) = "
              f"{r['share_percent']:g}% of {short_number(r['population'], 'count')} people "
              f"({reference['producer']}, {r['population_period']})" for _, r in shares.iterrows()]
-    stated = analysis.select(data, chosen, [share_indicator], ("observed",))
-    # whether a stated share fits is the consistency check's call, not recomputed here
-    findings = checks.population_shares(pd.concat([counts, stated]), {share_indicator: count_indicator}, people)
-    misfits = {f["figure_ids"] for f in findings}
+    stated = tables.select(data, chosen, [share_indicator], ("observed",))
+    # whether a stated share fits is the clean step's consistency check's call, not recomputed here
+    misfits = set(data.checks.loc[data.checks["check"] == "population_share", "figure_ids"])
     for _, claim in stated.iterrows():
         match = shares[(shares["source_id"] == claim["source_id"]) & (shares["period"] == claim["period"])]
         if match.empty:
@@ -130,18 +137,18 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
                       qualifier=shares["qualifier"]),
         stated,
     ], ignore_index=True)
-    plotted["date"] = plotted["period"].map(analysis.period_midpoint)
+    plotted["date"] = plotted["period"].map(tables.period_midpoint)
     names = {f"{count_indicator}_share": f"{data.title(count_indicator)} / population (computed)",
              share_indicator: f"{data.title(share_indicator)} (as stated)"}
-    draw = lambda source: charts.timeseries(plotted, names, title, "Percent of the population", source)
-    return View(name, title, plotted, draw, f"{title}. " + " ".join(lines), lines, headline=-1)
+    return View(name, title, plotted, Chart("timeseries", names, "Percent of the population"),
+                f"{title}. " + " ".join(lines), lines, headline=-1)
 
 
 def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: str, name: str, title: str) -> View:
     """numerator as a percentage of denominator, where one source states both for one period."""
-    top = analysis.select(data, chosen, [numerator], ("observed",))
-    bottom = analysis.select(data, chosen, [denominator], ("observed",))
-    ratios = analysis.ratio_on_same_period(top, bottom) if not (top.empty or bottom.empty) else pd.DataFrame()
+    top = tables.select(data, chosen, [numerator], ("observed",))
+    bottom = tables.select(data, chosen, [denominator], ("observed",))
+    ratios = tables.ratio_on_same_period(top, bottom) if not (top.empty or bottom.empty) else pd.DataFrame()
     if ratios.empty:
         return no_data(name, title, chosen)
     lines = [f"{r['period']} ({r['source_id']}): {short_number(r['value_num'], 'count')} "
@@ -149,10 +156,10 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
              f"{data.title(denominator)} = {r['ratio_percent']:g}%" for _, r in ratios.iterrows()]
     plotted = ratios.assign(indicator=f"{numerator}_per_{denominator}", value=ratios["ratio_percent"],
                             unit="percent", kind="observed", qualifier="approx")
-    plotted["date"] = plotted["period"].map(analysis.period_midpoint)
+    plotted["date"] = plotted["period"].map(tables.period_midpoint)
     names = {f"{numerator}_per_{denominator}": f"{data.title(numerator)} per {data.title(denominator)}"}
-    draw = lambda source: charts.timeseries(plotted, names, title, "Percent", source)
-    view = View(name, title, plotted, draw, f"{title}. " + " ".join(lines), lines, headline=-1)
+    view = View(name, title, plotted, Chart("timeseries", names, "Percent"), f"{title}. " + " ".join(lines), lines,
+                headline=-1)
     cited = pd.concat([top, bottom])
     view.data.attrs["source_rows"] = cited[cited["period"].isin(set(ratios["period"]))]
     return view
@@ -162,7 +169,7 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
 
 def stated_facts(data: CleanData, chosen: Selection, indicators: list[str]) -> list[str]:
     """One sentence per stated value or target of indicators that have no chart of their own."""
-    rows = analysis.select(data, chosen, indicators)
+    rows = tables.select(data, chosen, indicators)
     return [f"{data.title(r['indicator'])}: {value_label(r)} ({r['kind']}, {r['period']}; "
             f"{r['source_id']} {r['figure_id']})" for _, r in rows.iterrows()]
 
@@ -171,8 +178,8 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
     """Latest observed value against each target, for the percent indicators of a family."""
     metadata = data.metadata
     members = metadata.loc[(metadata["family"] == family) & (metadata["unit"] == "percent"), "indicator"].tolist()
-    rows = analysis.select(data, chosen, members)
-    progress = analysis.progress_to_targets(rows)
+    rows = tables.select(data, chosen, members)
+    progress = tables.progress_to_targets(rows)
     if progress.empty:
         return no_data(name, title, chosen)
     names = labels(data, progress["indicator"].unique())
@@ -182,9 +189,8 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
                  f"latest {p['latest']:g}% ({p['latest_period']}), gap {p['gap']:g} points")
         lines.append(f"{names[p['indicator']]}: target {p['target']:g}% by {p['target_year']} "
                      f"({p['target_figure']}); {where}")
-    draw = lambda source: charts.progress_bars(progress, names, title, source)
     source_rows = rows[rows["figure_id"].isin(set(progress["target_figure"]) | set(progress["latest_figure"].dropna()))]
-    view = View(name, title, progress, draw, f"{title}. " + " ".join(lines), lines)
+    view = View(name, title, progress, Chart("progress", names), f"{title}. " + " ".join(lines), lines)
     view.data.attrs["source_rows"] = source_rows
     return view
 
@@ -192,6 +198,6 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
 def claims_table(data: CleanData, chosen: Selection, family: str) -> pd.DataFrame:
     """Every claim of a family in the selection, with its value as written and its source."""
     members = data.metadata.loc[data.metadata["family"] == family, "indicator"].tolist()
-    rows = analysis.select(data, chosen, members)
+    rows = tables.select(data, chosen, members)
     table = rows.assign(title=rows["indicator"].map(data.title), value_text=rows.apply(value_label, axis=1))
     return table[["title", "period", "kind", "value_text", "source_id", "figure_id"]].reset_index(drop=True)

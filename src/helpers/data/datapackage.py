@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.checks import FINDING_COLUMNS
-from helpers.clean import CLEAN_COLUMNS
+from helpers.data.checks import FINDING_COLUMNS
+from helpers.data.clean import CLEAN_COLUMNS
+from helpers.data.raw import corpus_articles, corpus_years
 
 ISO_PERIOD = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 UNITS = ["rank", "count", "percent", "index", "vnd", "usd", "times"]
@@ -100,9 +101,10 @@ def descriptor(sources: pd.DataFrame) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": "vn-digital-government-indicators",
-        "title": "Viet Nam digital government and digital transformation: figures from five news articles (2021-2024)",
-        "description": "Every quantitative claim of five news articles on Viet Nam's e-government and digital "
-                       "transformation, parsed into base units with its period, kind (observed, derived, target) "
+        "title": "Viet Nam digital government and digital transformation: figures from "
+                 f"{corpus_articles(sources)} ({corpus_years(sources)})",
+        "description": f"Every quantitative claim of {corpus_articles(sources)} on Viet Nam's "
+                       "e-government and digital transformation, parsed into base units with its period, kind (observed, derived, target) "
                        "and qualifier, each row traceable to a verbatim quote in data/raw/figures.csv.",
         "sources": [{"title": f"{s.title} ({s.outlet}, {s.published})", "path": s.file} for s in sources.itertuples()],
         "resources": [

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers import raw
-from helpers.parse import ParseError, Period, parse_change, parse_period, parse_value, rank_before
+from helpers.data import raw
+from helpers.data.parse import ParseError, Period, parse_change, parse_period, parse_value, rank_before
 
 CLEAN_COLUMNS = [
     "indicator", "country", "period", "value", "unit", "kind", "qualifier", "source_id", "figure_id",

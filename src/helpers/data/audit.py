@@ -5,7 +5,7 @@ the document) and the same token is written in the figure's value_raw, period_ra
 note. It is explained by a row of out_of_scope.csv when that row's context, a short verbatim
 snippet of the document, covers it. Anything else is `unexplained`, and the audit test fails.
 
-Run `python -m helpers.audit` to rewrite data/raw/extraction_audit.csv.
+Run `python -m helpers.data.audit` to rewrite data/raw/extraction_audit.csv.
 """
 import re
 import sys
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths, raw
-from helpers.io import csv_text, write_csv_atomic
+from helpers import paths
+from helpers.data import raw
+from helpers.files import csv_text, write_csv_atomic
 
 NUMERIC_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 CONTEXT_CHARS = 30
@@ -91,17 +92,17 @@ def main(raw_dir: Path = paths.DATA_RAW) -> int:
         print(f"extraction audit skipped: no source documents at {sources_dir} (set SOURCES_DIR)")
         return 0
     layer = raw.load_raw_layer(raw_dir, sources_dir)
-    audit = build_audit(layer, raw.load_out_of_scope(Path(raw_dir) / paths.OUT_OF_SCOPE_CSV.name))
+    audit = build_audit(layer, raw.load_out_of_scope(Path(raw_dir) / paths.OUT_OF_SCOPE))
     counts = audit["status"].value_counts()
     print("extraction audit: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("captured", "out_of_scope", "unexplained")))
     unexplained = audit[audit["status"] == "unexplained"]
     for row in unexplained.itertuples():
         print(f"  unexplained: {row.source_id} line {row.line}: '{row.token}' in '{row.context}'")
     if len(unexplained):
-        print(f"{paths.AUDIT_CSV.name} left as it was: capture each token in figures.csv or explain it in "
-              f"{paths.OUT_OF_SCOPE_CSV.name}")
+        print(f"{paths.AUDIT} left as it was: capture each token in figures.csv or explain it in "
+              f"{paths.OUT_OF_SCOPE}")
         return 1
-    write_csv_atomic(audit, Path(raw_dir) / paths.AUDIT_CSV.name)
+    write_csv_atomic(audit, Path(raw_dir) / paths.AUDIT)
     return 0
 
 

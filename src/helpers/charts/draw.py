@@ -14,8 +14,8 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from helpers.findings import short_number, value_label  # noqa: E402
-from helpers.io import csv_text, json_text, write_files_atomic  # noqa: E402
+from helpers.analysis.findings import short_number, value_label  # noqa: E402
+from helpers.files import csv_text, json_text, write_files_atomic  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -102,6 +102,14 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, so
     ax.legend(loc="lower right", frameon=False)
     fig.subplots_adjust(left=0.38)
     return fig
+
+
+def figure(view, source: str):
+    """The matplotlib figure of a view, as its chart spec asks."""
+    spec = view.chart
+    if spec.kind == "progress":
+        return progress_bars(view.data, spec.labels, view.title, source)
+    return timeseries(view.data, spec.labels, view.title, spec.y_label, source, invert=spec.invert)
 
 
 def figure_bytes(fig, fmt: str) -> bytes:

@@ -5,8 +5,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from helpers import charts
-from helpers.findings import value_label
+from helpers import params
+from helpers.analysis import tables
+from helpers.analysis.findings import value_label
+from helpers.charts import draw as charts
 
 CITATION_COLUMNS = ["indicator", "period", "value_text", "kind", "source_id", "figure_id"]
 
@@ -23,14 +25,14 @@ def citations(view) -> pd.DataFrame:
 
 def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
     """Save and show the chart (or the empty-state note), print the findings, return the citations."""
-    if view.draw is None:
+    if view.chart is None:
         charts.save_empty(view.name, figures_dir, view.title, view.empty_message, view.findings,
                            view.headline_text())
         display(Markdown(f"**{view.title}**: {view.empty_message}."), metadata={"chart": view.name})
     else:
         cited = view.data.attrs.get("source_rows", view.data)
         source = charts.source_line(cited, sources)
-        fig = view.draw(source)
+        fig = charts.figure(view, source)
         png = charts.save_chart(fig, view.data, view.name, figures_dir, view.title, view.alt, source, view.findings,
                                  view.headline_text())
         plt.close(fig)
@@ -41,10 +43,8 @@ def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
 
 def setup(clean_dir, figures_dir, country, start_year, end_year, as_of):
     """Check the parameters, read the clean layer and set the chart style; stops before any work on a bad value."""
-    from helpers import analysis, params
-
-    data = analysis.read_clean(params.directory("clean_dir", clean_dir, must_exist=True))
-    chosen = analysis.selection(data, country, start_year, end_year, as_of)
+    data = tables.read_clean(params.directory("clean_dir", clean_dir, must_exist=True))
+    chosen = tables.selection(data, country, start_year, end_year, as_of)
     figures_path = params.directory("figures_dir", figures_dir, must_exist=False)
     charts.apply_style()
     return data, chosen, figures_path

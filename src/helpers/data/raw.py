@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.data.parse import number_word
 
 INDICATOR_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 RAW_KINDS = ("observed", "target")
@@ -22,6 +23,17 @@ SOURCE_COLUMNS = ("source_id", "file", "sha256", "title", "outlet", "published",
 FIGURE_COLUMNS = ("figure_id", "source_id", "country", "indicator", "kind", "value_raw", "period_raw", "period_inferred", "change_raw", "quote", "note")
 INDICATOR_COLUMNS = ("indicator", "title", "unit", "family", "denominator", "cumulative", "core", "description", "share_of")
 OUT_OF_SCOPE_COLUMNS = ("source_id", "context", "reason")
+
+
+def corpus_articles(sources: pd.DataFrame) -> str:
+    """'five news articles': how many source documents there are, in words."""
+    return f"{number_word(len(sources))} news articles"
+
+
+def corpus_years(sources: pd.DataFrame) -> str:
+    """'2021-2024': the years the source documents were published in."""
+    years = sources["published"].str[:4]
+    return f"{years.min()}-{years.max()}"
 
 
 class RawDataError(ValueError):
@@ -84,7 +96,7 @@ def load_out_of_scope(path: Path = paths.OUT_OF_SCOPE_CSV) -> pd.DataFrame:
     return read_table(path, OUT_OF_SCOPE_COLUMNS)
 
 
-def load_population(path: Path = paths.DATA_RAW / "reference.csv") -> pd.DataFrame:
+def load_population(path: Path = paths.REFERENCE_CSV) -> pd.DataFrame:
     """The reference population of each country and year (reference.csv carries producer and citation)."""
     reference = pd.read_csv(path, dtype={"period": str})
     return reference[reference["indicator"] == "population"].reset_index(drop=True)
@@ -204,9 +216,9 @@ def load_raw_layer(raw_dir: Path = paths.DATA_RAW, sources_dir: Path | None = No
     The documents are checked when `sources_dir` exists; without them only the tables are checked.
     """
     raw_dir = Path(raw_dir)
-    sources = load_sources(raw_dir / paths.SOURCES_CSV.name)
-    figures = load_figures(raw_dir / paths.FIGURES_CSV.name)
-    indicators = load_indicators(raw_dir / paths.INDICATORS_CSV.name)
+    sources = load_sources(raw_dir / paths.SOURCES)
+    figures = load_figures(raw_dir / paths.FIGURES_TABLE)
+    indicators = load_indicators(raw_dir / paths.INDICATORS)
     available = sources_dir if sources_dir is not None and Path(sources_dir).is_dir() else None
     problems = validate_sources(sources, available) + validate_indicators(indicators)
     raise_if(problems, "the source register and indicator vocabulary")

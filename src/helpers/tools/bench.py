@@ -1,14 +1,16 @@
-"""`make bench`: how long the report and the tests take, against the floor of the work itself.
+"""`make bench`: how long a fresh set-up, the report and the tests take, against the floor of the work itself.
 
 The floor is what no notebook runner can beat on this machine: starting one Python that imports
 pandas, matplotlib and seaborn, once per notebook, shared over the cores, plus rendering the HTML.
-Each line is the median of several runs, all measured in this one run.
+Each line is the median of several runs, all measured in this one run, except the fresh set-up:
+`make env` into a new virtual environment with empty package caches, once (it downloads every package).
 """
 import argparse
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 from helpers import paths
@@ -16,11 +18,11 @@ from helpers import paths
 IMPORTS = "import pandas, matplotlib, matplotlib.pyplot, seaborn"
 
 
-def seconds(command: list[str], prepare=None) -> float:
+def seconds(command: list[str], prepare=None, env: dict | None = None) -> float:
     if prepare:
         prepare()
     start = time.perf_counter()
-    subprocess.run(command, cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
 
 
@@ -30,6 +32,15 @@ def median_of(runs: int, command: list[str], prepare=None) -> float:
 
 def remove_build_outputs() -> None:
     subprocess.run(["make", "--no-print-directory", "clean"], cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def fresh_setup_seconds() -> float:
+    """`make env` into a new virtual environment, with pip's and uv's caches empty."""
+    with tempfile.TemporaryDirectory(prefix="bench-setup-") as scratch:
+        env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+        env |= {"VIRTUAL_ENV": os.path.join(scratch, "venv"), "UV_CACHE_DIR": os.path.join(scratch, "uv-cache"),
+                "PIP_NO_CACHE_DIR": "1"}
+        return seconds(["make", "--no-print-directory", "env"], env=env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,11 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     start = median_of(max(args.runs, 5), [sys.executable, "-c", IMPORTS])
     floor = start * notebooks / cores + render
     test = median_of(args.runs, make + ["test"])
+    setup = fresh_setup_seconds()
 
     rows = [
         ("cold `make report` (no build outputs)", cold),
         ("no-op `make report`", noop),
         ("`make test`", test),
+        ("fresh set-up: `make env` into a new environment, empty caches (one run)", setup),
         (f"floor: {start:.2f} s start x {notebooks} notebooks / {cores} cores + {render:.2f} s render", floor),
     ]
     width = max(len(label) for label, _ in rows)

@@ -1,22 +1,26 @@
 """The clean step end to end: raw layer in, clean files out, all or nothing.
 
+    python -m helpers.data.pipeline [--as-of YYYY-MM-DD] [--strict]
+
+`make data` runs it; notebooks/01-clean.ipynb calls the same functions and shows their results.
+
 Every clean file is first written to a staging folder and validated there as a Frictionless Data
 Package; only a valid package replaces the previous clean files, so a failed run leaves
 data/clean as it was.
 """
+import argparse
 import datetime as dt
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from helpers import checks, clean, datapackage, paths, raw
-from helpers.io import csv_text, json_text, write_files_atomic
-
-CLEAN_FILES = ("indicators.csv", "checks.csv", "sources.csv", "indicator_metadata.csv", "datapackage.json")
-
+from helpers import params, paths
+from helpers.data import checks, clean, datapackage, raw
+from helpers.files import csv_text, json_text, write_files_atomic
 
 class FindingsError(ValueError):
     """Consistency findings that stop the clean step (errors always, warnings when strict)."""
@@ -35,7 +39,7 @@ def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None)
     vocabulary = layer.indicators
     cumulative = set(vocabulary.loc[vocabulary["cumulative"] == "true", "indicator"])
     share_of = dict(vocabulary.loc[vocabulary["share_of"] != "", ["indicator", "share_of"]].itertuples(index=False))
-    population = raw.load_population(Path(raw_dir) / "reference.csv")
+    population = raw.load_population(Path(raw_dir) / paths.REFERENCE)
     findings = checks.run_checks(table, cumulative, share_of, population)
     return CleanLayer(table, findings, layer.sources)
 
@@ -50,13 +54,13 @@ def findings_message(stopping: pd.DataFrame, figures_csv: Path) -> str:
 
 
 def clean_files(result: CleanLayer, raw_dir: Path) -> dict[str, str]:
-    metadata = raw.load_indicators(Path(raw_dir) / paths.INDICATORS_CSV.name).drop(columns="line")
+    metadata = raw.load_indicators(Path(raw_dir) / paths.INDICATORS).drop(columns="line")
     return {
-        "indicators.csv": csv_text(result.indicators),
-        "checks.csv": csv_text(result.checks),
-        "sources.csv": csv_text(result.sources.drop(columns="line")),
-        "indicator_metadata.csv": csv_text(metadata),
-        "datapackage.json": json_text(datapackage.descriptor(result.sources)),
+        paths.CLEAN_INDICATORS: csv_text(result.indicators),
+        paths.CHECKS: csv_text(result.checks),
+        paths.CLEAN_SOURCES: csv_text(result.sources.drop(columns="line")),
+        paths.INDICATOR_METADATA: csv_text(metadata),
+        paths.DATAPACKAGE: json_text(datapackage.descriptor(result.sources)),
     }
 
 
@@ -66,7 +70,7 @@ def publish(files: dict[str, str], clean_dir: Path) -> None:
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
-        errors = datapackage.validation_errors(staging / "datapackage.json")
+        errors = datapackage.validation_errors(staging / paths.DATAPACKAGE)
         if errors:
             raise FindingsError("the clean files do not match their schema:\n" + "\n".join(f"  {e}" for e in errors))
     finally:
@@ -79,7 +83,7 @@ def run_clean_step(raw_dir: Path, clean_dir: Path, as_of: dt.date | None, strict
     result = build(raw_dir, as_of)
     stopping = stopping_findings(result.checks, strict)
     if not stopping.empty:
-        raise FindingsError(findings_message(stopping, Path(raw_dir) / paths.FIGURES_CSV.name))
+        raise FindingsError(findings_message(stopping, Path(raw_dir) / paths.FIGURES_TABLE))
     publish(clean_files(result, raw_dir), clean_dir)
     return result
 
@@ -106,3 +110,21 @@ def core_coverage(result: CleanLayer, vocabulary: pd.DataFrame) -> pd.DataFrame:
     counts = (result.indicators[result.indicators["indicator"].isin(core)]
               .pivot_table(index="indicator", columns="kind", values="figure_id", aggfunc="count", fill_value=0))
     return counts.reindex(index=sorted(core), columns=["observed", "derived", "target"], fill_value=0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--as-of", help="leave out sources published after this date (YYYY-MM-DD)")
+    parser.add_argument("--strict", action="store_true", help="stop on warnings too, not only on errors")
+    args = parser.parse_args(argv)
+    try:
+        result = run_clean_step(paths.DATA_RAW, paths.DATA_CLEAN, params.iso_date("as_of", args.as_of), args.strict)
+    except (raw.RawDataError, clean.CleanError, FindingsError, params.ParameterError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(summary_lines(result)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import params, raw
-from helpers.clean import latest_day, whole_or_float
+from helpers import params, paths
+from helpers.data import raw
+from helpers.data.clean import latest_day, whole_or_float
 
 KIND_ORDER = ["observed", "derived", "target"]
 
@@ -24,7 +25,7 @@ class CleanData:
 
 def read_clean(clean_dir: Path) -> CleanData:
     clean_dir = Path(clean_dir)
-    missing = [n for n in ("indicators.csv", "checks.csv", "sources.csv", "indicator_metadata.csv")
+    missing = [n for n in paths.CLEAN_TABLES
                if not (clean_dir / n).is_file()]
     if missing:
         raise params.ParameterError(f"clean_dir {clean_dir} lacks {', '.join(missing)}: run `make data` first")
@@ -32,11 +33,11 @@ def read_clean(clean_dir: Path) -> CleanData:
     types = {"period": str, "published": str, "figure_ids": str, "note": str, "denominator": "Int64"}
     read = lambda name: pd.read_csv(clean_dir / name, dtype=types, keep_default_na=False,
                                     na_values={"value": [""], "denominator": [""]})
-    indicators = read("indicators.csv")
+    indicators = read(paths.CLEAN_INDICATORS)
     indicators["value"] = pd.Series([whole_or_float(v) for v in indicators["value"]], dtype=object)
     for column in ("value_low", "value_high", "alt_value"):
         indicators[column] = pd.to_numeric(indicators[column])
-    return CleanData(indicators, read("checks.csv"), read("sources.csv"), read("indicator_metadata.csv"))
+    return CleanData(indicators, read(paths.CHECKS), read(paths.CLEAN_SOURCES), read(paths.INDICATOR_METADATA))
 
 
 @dataclass(frozen=True)

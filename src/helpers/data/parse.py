@@ -45,6 +45,12 @@ _CARDINALS = {
 _CARDINAL_WORDS = "|".join(_CARDINALS)
 
 
+def number_word(number: int) -> str:
+    """3 -> 'three': numbers up to twenty as words, larger ones as digits (the inverse of the parser's words)."""
+    words = {n: w for w, n in _CARDINALS.items()}
+    return words.get(number, str(number))
+
+
 # ---------------------------------------------------------------- values
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The clean layer read and shaped for the notebooks: selections, findings as sentences, indicator families."""

@@ -1,0 +1,5 @@
+import sys
+
+from helpers.report.page import main
+
+sys.exit(main())

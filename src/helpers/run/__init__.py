@@ -1,0 +1,1 @@
+"""Executing notebooks: papermill with ordinary kernels on private IPC sockets."""

@@ -1,0 +1,1 @@
+"""Project tools outside the analysis: the environment lock and the benchmark."""
