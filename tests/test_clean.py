@@ -269,6 +269,9 @@ def write_raw(root: Path, figures: list[dict], indicators: list[dict] = INDICATO
     write_csv(raw_dir / "indicators.csv", indicators, raw.INDICATOR_COLUMNS)
     write_csv(raw_dir / "out_of_scope.csv", [], raw.OUT_OF_SCOPE_COLUMNS)
     (raw_dir / "reference.csv").write_text(REFERENCE, encoding="utf-8")
+    # the official series are real files, checked against their sha256: shared read-only, not rebuilt here
+    if not (raw_dir / paths.OFFICIAL_RAW.name).exists():
+        (raw_dir / paths.OFFICIAL_RAW.name).symlink_to(paths.OFFICIAL_RAW, target_is_directory=True)
     return raw_dir, docs_dir
 
 

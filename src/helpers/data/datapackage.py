@@ -89,14 +89,44 @@ METADATA_FIELDS = [
 ]
 
 
+OFFICIAL_FIELDS = [
+    field("indicator", "string", "egdi, osi, hci, tii, epi (indexes 0-1), egdi_rank (as the UN publishes it), osi_rank "
+          "(by OSI among all members, ties share the best position), egdi_rank_asean and osi_rank_asean (the same "
+          "among the 11 Southeast Asian members), population (World Bank SP.POP.TOTL)", required=True,
+          enum=["egdi", "egdi_rank", "egdi_rank_asean", "epi", "hci", "osi", "osi_rank", "osi_rank_asean",
+                "population", "tii"]),
+    field("country", "string", "ISO 3166-1 alpha-3 code of a UN member", required=True, pattern=r"^[A-Z]{3}$"),
+    field("period", "string", "Survey edition, or the population's year", required=True, pattern=r"^\d{4}$"),
+    field("value", "number", "Index 0-1, rank (integer) or people", required=True, minimum=0),
+    field("unit", "string", "Unit of value", required=True, enum=["index", "rank", "count"]),
+    field("dataset", "string", "The raw file in data/raw/official/ (its .meta.json says where it comes from)",
+          required=True),
+]
+
+COMPARISON_FIELDS = [
+    INDICATOR_FIELDS["figure_id"], INDICATOR_FIELDS["source_id"], INDICATOR_FIELDS["kind"],
+    INDICATOR_FIELDS["indicator"], INDICATOR_FIELDS["country"], INDICATOR_FIELDS["period"],
+    field("claim_value", "number", "The value the article states (or implies, for a derived row)", required=True),
+    INDICATOR_FIELDS["qualifier"],
+    field("official_period", "string", "The survey edition compared with", pattern=r"^\d{4}$"),
+    field("official_value", "number", "The official value"),
+    field("dataset", "string", "The raw official file the value comes from"),
+    field("difference", "number", "official_value - claim_value"),
+    field("verdict", "string", "agrees (equal, or within what the qualifier allows), differs, or not_checked (no "
+          "official value: a target, or an edition the raw files lack; see reason)", required=True,
+          enum=["agrees", "differs", "not_checked"]),
+    field("reason", "string", "Why a claim is not checked"),
+]
+
+
 def resource(name: str, title: str, description: str, fields: list[dict], **schema_extra) -> dict:
     return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "title": title, "description": description,
             "schema": {"fields": fields, **schema_extra}}
 
 
-def descriptor(sources: pd.DataFrame) -> dict:
-    """The datapackage.json of the clean folder, citing each source document."""
+def descriptor(sources: pd.DataFrame, official_origins: list[dict]) -> dict:
+    """The datapackage.json of the clean folder, citing each source document and each official file."""
     assert list(INDICATOR_FIELDS) == CLEAN_COLUMNS and list(FINDING_FIELDS) == FINDING_COLUMNS
     return {
         "profile": "tabular-data-package",
@@ -106,7 +136,8 @@ def descriptor(sources: pd.DataFrame) -> dict:
         "description": f"Every quantitative claim of {corpus_articles(sources)} on Viet Nam's "
                        "e-government and digital transformation, parsed into base units with its period, kind (observed, derived, target) "
                        "and qualifier, each row traceable to a verbatim quote in data/raw/figures.csv.",
-        "sources": [{"title": f"{s.title} ({s.outlet}, {s.published})", "path": s.file} for s in sources.itertuples()],
+        "sources": [{"title": f"{s.title} ({s.outlet}, {s.published})", "path": s.file} for s in sources.itertuples()]
+                   + official_origins,
         "resources": [
             resource("indicators", "Clean indicator table", "One row per indicator, country, period and source claim.",
                      list(INDICATOR_FIELDS.values()), primaryKey=["figure_id", "kind"],
@@ -118,6 +149,14 @@ def descriptor(sources: pd.DataFrame) -> dict:
             resource("sources", "Source documents", "The articles the figures come from.", SOURCE_FIELDS),
             resource("indicator_metadata", "Indicator metadata", "Title, unit and description of each indicator.",
                      METADATA_FIELDS),
+            resource("official_indicators", "Official series",
+                     "The UN E-Government Survey (every member, every edition in data/raw/official) and World Bank "
+                     "population, one row per indicator, country, period and dataset.", OFFICIAL_FIELDS,
+                     primaryKey=["indicator", "country", "period", "dataset"]),
+            resource("claims_vs_official", "Claims against the official series",
+                     "Every news claim on a survey indicator with its official value and a verdict; claims without "
+                     "an official value are listed as not_checked with the reason.", COMPARISON_FIELDS,
+                     foreignKeys=[{"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}}]),
         ],
     }
 

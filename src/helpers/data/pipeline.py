@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import params, paths
-from helpers.data import checks, clean, datapackage, raw
+from helpers.data import checks, clean, datapackage, official, raw
 from helpers.files import csv_text, json_text, write_files_atomic
 
 class FindingsError(ValueError):
@@ -31,6 +31,8 @@ class CleanLayer:
     indicators: pd.DataFrame
     checks: pd.DataFrame
     sources: pd.DataFrame
+    official: pd.DataFrame  # the official series, long: indicator, country, period, value, unit, dataset
+    claims_vs_official: pd.DataFrame
 
 
 def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None) -> CleanLayer:
@@ -39,9 +41,11 @@ def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None)
     vocabulary = layer.indicators
     cumulative = set(vocabulary.loc[vocabulary["cumulative"] == "true", "indicator"])
     share_of = dict(vocabulary.loc[vocabulary["share_of"] != "", ["indicator", "share_of"]].itertuples(index=False))
-    population = raw.load_population(Path(raw_dir) / paths.REFERENCE)
+    official_series = official.official_indicators(Path(raw_dir) / paths.OFFICIAL_RAW.name)
+    population = official.population_reference(official_series, Path(raw_dir) / paths.OFFICIAL_RAW.name)
     findings = checks.run_checks(table, cumulative, share_of, population)
-    return CleanLayer(table, findings, layer.sources)
+    comparison = official.claims_compared(table, official_series)
+    return CleanLayer(table, findings, layer.sources, official_series, comparison)
 
 
 def stopping_findings(findings: pd.DataFrame, strict: bool) -> pd.DataFrame:
@@ -60,7 +64,9 @@ def clean_files(result: CleanLayer, raw_dir: Path) -> dict[str, str]:
         paths.CHECKS: csv_text(result.checks),
         paths.CLEAN_SOURCES: csv_text(result.sources.drop(columns="line")),
         paths.INDICATOR_METADATA: csv_text(metadata),
-        paths.DATAPACKAGE: json_text(datapackage.descriptor(result.sources)),
+        paths.OFFICIAL_INDICATORS: csv_text(result.official),
+        paths.CLAIMS_VS_OFFICIAL: csv_text(result.claims_vs_official),
+        paths.DATAPACKAGE: json_text(datapackage.descriptor(result.sources, official.origins(Path(raw_dir) / paths.OFFICIAL_RAW.name))),
     }
 
 
@@ -119,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         result = run_clean_step(paths.DATA_RAW, paths.DATA_CLEAN, params.iso_date("as_of", args.as_of), args.strict)
-    except (raw.RawDataError, clean.CleanError, FindingsError, params.ParameterError) as error:
+    except (raw.RawDataError, clean.CleanError, official.OfficialDataError, FindingsError,
+            params.ParameterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print("\n".join(summary_lines(result)))
