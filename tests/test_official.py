@@ -16,7 +16,7 @@ from helpers.data.official import OfficialDataError
 PUBLISHED_VNM_EGDI_RANK = {2010: 90, 2012: 83, 2014: 99, 2016: 89, 2018: 88, 2020: 86, 2022: 86, 2024: 71}
 META_FILES = official.metadata_files()
 SURVEY_META_FILES = [path for path in META_FILES if official.read_metadata(path)["kind"] == "un_egov_survey"]
-NOT_RAW_COPIES = {"README.md", official.GAPS_FILE, ".gitattributes"}
+NOT_RAW_COPIES = {"README.md", paths.OFFICIAL_GAPS, ".gitattributes"}
 
 
 def meta_id(path: Path) -> str:

@@ -34,6 +34,7 @@ AUDIT_CSV = DATA_RAW / AUDIT
 
 # Official series (UN E-Government Survey, World Bank population): byte-for-byte copies with metadata.
 OFFICIAL_RAW = DATA_RAW / "official"
+OFFICIAL_GAPS = "gaps.csv"  # the survey editions not in the raw files, and why
 
 # The clean layer (data/clean), in the order the data package lists its resources.
 CLEAN_INDICATORS = "indicators.csv"

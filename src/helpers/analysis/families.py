@@ -9,17 +9,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from helpers.analysis import tables
-from helpers.analysis.findings import series_text, short_number, targets_text, value_label
-from helpers.analysis.tables import CleanData, Selection
+from helpers.analysis.findings import (official_text, ordinal, series_text, short_number, targets_text,
+                                       value_label)
+from helpers.analysis.tables import KIND_ORDER, CleanData, Selection
 
 
 @dataclass(frozen=True)
 class Chart:
-    """How a view is drawn: `kind` is "timeseries" (a line per indicator) or "progress" (bars against targets)."""
+    """How a view is drawn: `kind` is "timeseries" (a line per indicator), "progress" (bars against targets),
+    "country_lines" (a line per country) or "components" (an index and its components per country)."""
     kind: str
     labels: dict[str, str]
     y_label: str = ""
     invert: bool = False  # ranks: 1 at the top
+    highlight: str = ""  # the country picked out among others
 
 
 @dataclass
@@ -32,6 +35,7 @@ class View:
     findings: list[str] = field(default_factory=list)
     empty_message: str = ""
     headline: int = 0  # which finding the report's summary quotes
+    extra_source: str = ""  # the official datasets drawn, beside the articles the rows cite
 
     def headline_text(self) -> str:
         return self.findings[self.headline] if self.findings else ""
@@ -46,8 +50,17 @@ def span(chosen: Selection) -> str:
     return f"{chosen.country}, {chosen.start_year}-{chosen.end_year}{cut}"
 
 
-def no_data(name: str, title: str, chosen: Selection) -> View:
-    message = f"no figures in the selection ({span(chosen)}); widen the years or move as_of later"
+def no_data(data: CleanData, name: str, title: str, chosen: Selection) -> View:
+    if chosen.country not in set(data.indicators["country"]):
+        return not_applicable(name, title, f"the articles report no figures for {chosen.country}: they are about "
+                                           f"{', '.join(sorted(set(data.indicators['country'])))} only, and the "
+                                           "official series here do not cover this question")
+    return not_applicable(name, title, f"no figures in the selection ({span(chosen)}); widen the years or move "
+                                       "as_of later")
+
+
+def not_applicable(name: str, title: str, message: str) -> View:
+    """A view with nothing to draw, and the reason."""
     return View(name, title, pd.DataFrame(), None, message, [f"{title}: {message}."], message)
 
 
@@ -55,7 +68,7 @@ def series_view(data: CleanData, chosen: Selection, name: str, title: str, indic
                 invert: bool = False, kinds=("observed", "derived", "target")) -> View:
     rows = tables.select(data, chosen, indicators, kinds)
     if rows.empty:
-        return no_data(name, title, chosen)
+        return no_data(data, name, title, chosen)
     names = labels(data, indicators)
     present = [i for i in indicators if i in set(rows["indicator"])]
     lines = [series_text(names[i], rows[rows["indicator"] == i]) for i in present]
@@ -64,39 +77,174 @@ def series_view(data: CleanData, chosen: Selection, name: str, title: str, indic
     return View(name, title, rows, Chart("timeseries", names, y_label, invert), alt, lines)
 
 
-# ------------------------------------------------------------------ e-government ranks
+# ------------------------------------------------------------------ e-government: the UN survey and the claims
+
+RANK_AXIS = "Rank among {members} UN member states (1 = best)"
+ASEAN_AXIS = "Rank among the 11 Southeast Asian members (1 = best)"
+
+
+def survey_members(data: CleanData) -> int:
+    """How many members the latest survey edition ranks (192 in 2010, 193 since)."""
+    ranks = data.official[data.official["indicator"] == "egdi_rank"]
+    return int((ranks["period"] == ranks["period"].max()).sum())
+
+
+def official_source(data: CleanData, rows: pd.DataFrame) -> str:
+    """Which official datasets a view draws on, for its source line: producer and editions."""
+    official = rows[rows["kind"] == "official"] if "kind" in rows else rows.iloc[0:0]
+    if official.empty:
+        return ""
+    by_producer: dict[str, list[str]] = {}
+    for dataset, group in official.groupby("dataset", sort=True):
+        by_producer.setdefault(data.producers.get(dataset, dataset), []).extend(sorted(set(group["period"])))
+    return "; ".join(f"{producer} ({period_span(periods)})" for producer, periods in sorted(by_producer.items()))
+
+
+def period_span(periods: list[str]) -> str:
+    periods = sorted(set(periods))
+    return periods[0] if len(periods) == 1 else f"{periods[0]}-{periods[-1]}"
+
+
+def verdict_lines(data: CleanData, claims: pd.DataFrame) -> list[str]:
+    """What the official series says of the claims drawn: how many agree, and each that differs or cannot be checked."""
+    compared = data.claims_vs_official[data.claims_vs_official["figure_id"].isin(set(claims["figure_id"]))
+                                       & data.claims_vs_official["indicator"].isin(set(claims["indicator"]))]
+    checked = compared[compared["verdict"] != "not_checked"]
+    lines = []
+    if not checked.empty:
+        agree = int((checked["verdict"] == "agrees").sum())
+        lines.append(f"The official series confirms {agree} of the {plural(len(checked), 'claim')} it can check.")
+    for _, row in checked[checked["verdict"] == "differs"].iterrows():
+        lines.append(f"{row['figure_id']} ({row['source_id']}) states {row['claim_value']} for {row['period']}; "
+                     f"the official value is {row['official_value']} ({row['dataset']}).")
+    unchecked = claims[~claims["indicator"].isin(set(data.official["indicator"]))]
+    for indicator in sorted(set(unchecked["indicator"])):
+        lines.append(f"{data.title(indicator)}: no official series in the raw files, so the claims stand unchecked.")
+    return lines
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def official_with_claims(data: CleanData, chosen: Selection, name: str, title: str, indicators: list[str],
+                         y_label: str, invert: bool = True) -> View:
+    """The official series of these indicators for the country, with the articles' claims drawn over it."""
+    official = tables.official_series(data, indicators, [chosen.country], chosen.start_year, chosen.end_year)
+    claims = tables.select(data, chosen, indicators, ("observed", "derived"))
+    if official.empty and claims.empty:
+        return no_data(data, name, title, chosen)
+    rows = pd.concat([official, claims], ignore_index=True)
+    names = labels(data, indicators)
+    present = [i for i in indicators if i in set(rows["indicator"])]
+    lines = [official_text(f"{names[i]}, official", official[official["indicator"] == i]) for i in present
+             if i in set(official["indicator"])]
+    lines += [series_text(f"{names[i]}, as the articles state it", claims[claims["indicator"] == i]) for i in present
+              if i in set(claims["indicator"])]
+    lines += verdict_lines(data, claims)
+    alt = f"{title}. Chart of {', '.join(names[i] for i in present)} for {span(chosen)}. " + " ".join(lines)
+    return View(name, title, rows, Chart("timeseries", names, y_label, invert), alt, lines,
+                extra_source=official_source(data, rows))
+
 
 def egov_global_ranks(data: CleanData, chosen: Selection) -> View:
-    return series_view(data, chosen, "egov_global_ranks", f"{chosen.country}: UN e-government ranks",
-                       ["egdi_rank", "osi_rank", "open_data_rank"],
-                       "Rank among 193 UN member states (1 = best)", invert=True, kinds=("observed", "derived"))
+    return official_with_claims(data, chosen, "egov_global_ranks", f"{chosen.country}: UN e-government ranks",
+                                ["egdi_rank", "osi_rank", "open_data_rank"],
+                                RANK_AXIS.format(members=survey_members(data)))
+
+
+def egov_indexes(data: CleanData, chosen: Selection) -> View:
+    return official_with_claims(data, chosen, "egov_indexes", f"{chosen.country}: EGDI and Online Service Index",
+                                ["egdi", "osi"], "Index (0-1, 1 = best)", invert=False)
+
+
+def asean_place(data: CleanData, chosen: Selection) -> str | None:
+    """Why the Southeast Asian comparison does not apply to the country, or None when it does."""
+    if chosen.country in tables.ASEAN:
+        return None
+    return (f"{chosen.country} is not one of the 11 Southeast Asian members "
+            f"({', '.join(tables.ASEAN)}); this comparison is drawn for them")
 
 
 def egov_asean_ranks(data: CleanData, chosen: Selection) -> View:
-    return series_view(data, chosen, "egov_asean_ranks", f"{chosen.country}: e-government ranks in Southeast Asia",
-                       ["egdi_rank_asean", "osi_rank_asean"], "Rank among 11 Southeast Asian countries (1 = best)",
-                       invert=True)
+    title = f"{chosen.country}: e-government ranks in Southeast Asia"
+    if asean_place(data, chosen):
+        return not_applicable("egov_asean_ranks", title, asean_place(data, chosen))
+    return official_with_claims(data, chosen, "egov_asean_ranks", title, ["egdi_rank_asean", "osi_rank_asean"],
+                                ASEAN_AXIS)
+
+
+def egov_asean_over_time(data: CleanData, chosen: Selection) -> View:
+    """The EGDI rank of each Southeast Asian member over every edition, the country picked out."""
+    name, title = "egov_asean_over_time", "Southeast Asia: EGDI rank of each member"
+    if asean_place(data, chosen):
+        return not_applicable(name, title, asean_place(data, chosen))
+    rows = tables.official_series(data, ["egdi_rank"], tables.ASEAN, chosen.start_year, chosen.end_year)
+    if rows.empty:
+        return no_data(data, name, title, chosen)
+    latest = rows[rows["period"] == rows["period"].max()].sort_values("value")
+    order = ", ".join(f"{r['country']} {r['value']}" for _, r in latest.iterrows())
+    place = int(latest.reset_index(drop=True).index[latest["country"].to_numpy() == chosen.country][0]) + 1
+    lines = [f"{latest['period'].iloc[0]} edition, EGDI rank of the 11 members: {order}.",
+             f"{chosen.country} is {ordinal(place)} of the 11 in Southeast Asia and "
+             f"{ordinal(int(latest.set_index('country').at[chosen.country, 'value']))} of "
+             f"{survey_members(data)} UN members."]
+    alt = f"{title}, {period_span(list(rows['period']))}. " + " ".join(lines)
+    return View(name, title, rows, Chart("country_lines", {}, RANK_AXIS.format(members=survey_members(data)),
+                                         invert=True, highlight=chosen.country),
+                alt, lines, headline=1, extra_source=official_source(data, rows))
+
+
+def egov_asean_components(data: CleanData, chosen: Selection) -> View:
+    """The latest edition's EGDI and its three components for each Southeast Asian member."""
+    name, title = "egov_asean_components", "Southeast Asia: EGDI and its components, latest edition"
+    if asean_place(data, chosen):
+        return not_applicable(name, title, asean_place(data, chosen))
+    rows = tables.official_series(data, ["egdi", "osi", "hci", "tii"], tables.ASEAN)
+    if rows.empty:
+        return no_data(data, name, title, chosen)
+    rows = rows[rows["period"] == rows["period"].max()].reset_index(drop=True)
+    wide = rows.pivot(index="country", columns="indicator", values="value").astype(float)
+    mine = wide.loc[chosen.country]
+    median = wide.median()
+    names = labels(data, ["egdi", "osi", "hci", "tii"])
+    lines = [f"{rows['period'].iloc[0]} edition, {chosen.country}: "
+             + "; ".join(f"{names[i]} {mine[i]:.3f} (Southeast Asian median {median[i]:.3f})"
+                         for i in ["egdi", "osi", "hci", "tii"]) + "."]
+    weakest = min(["osi", "hci", "tii"], key=lambda i: mine[i] - median[i])
+    lines.append(f"Against the regional median, {chosen.country}'s weakest component is the {names[weakest]}.")
+    alt = f"{title}. " + " ".join(lines)
+    return View(name, title, rows, Chart("components", names, "Index (0-1, 1 = best)", highlight=chosen.country),
+                alt, lines, extra_source=official_source(data, rows))
 
 
 def egov_top50(data: CleanData, chosen: Selection) -> View:
-    """The EGDI rank against the 'top 50' target, whose year the documents give differently."""
-    view = series_view(data, chosen, "egov_top50", f"{chosen.country}: EGDI rank and the top-50 target",
-                       ["egdi_rank"], "Rank among 193 UN member states (1 = best)", invert=True)
-    if view.chart is None:
-        return view
-    rows = view.data
-    latest, targets = tables.latest(rows, "observed"), rows[rows["kind"] == "target"]
-    if latest is not None and not targets.empty:
+    """The latest official EGDI rank against the 'top 50' target, with the target year each document gives."""
+    name, title = "egov_top50", f"{chosen.country}: EGDI rank and the top-50 target"
+    official = tables.official_series(data, ["egdi_rank"], [chosen.country], chosen.start_year, chosen.end_year)
+    targets = tables.select(data, chosen, ["egdi_rank"], ("target",))
+    if official.empty and targets.empty:
+        return no_data(data, name, title, chosen)
+    rows = pd.concat([official, targets], ignore_index=True)
+    lines = []
+    if not official.empty:
+        latest = official.iloc[-1]
+        lines.append(f"Latest official rank: {latest['value']} of {survey_members(data)} "
+                     f"(UN E-Government Survey {latest['period']}).")
+    if targets.empty:
+        lines.append(f"The articles state no EGDI rank target for {chosen.country}.")
+    elif not official.empty:
         goal = int(targets["value"].min())
-        view.findings.append(f"Distance to the top-{goal} target: {int(latest['value']) - goal} places "
-                             f"(rank {int(latest['value'])} in {latest['period']}).")
-        view.headline = len(view.findings) - 1
+        lines.append(f"Distance to the top-{goal} target: {int(latest['value']) - goal} places "
+                     f"(official rank {latest['value']} in {latest['period']}).")
     years = sorted(set(targets["period"]))
     if len(years) > 1:
         by = "; ".join(f"{t['period']} ({t['source_id']} {t['figure_id']})" for _, t in targets.iterrows())
-        view.findings.append(f"The documents give {len(years)} different years for this target: {by}.")
-    view.alt += " " + " ".join(view.findings[-2:])
-    return view
+        lines.append(f"The documents give {len(years)} different years for this target: {by}.")
+    names = labels(data, ["egdi_rank"])
+    alt = f"{title}. " + " ".join(lines)
+    return View(name, title, rows, Chart("timeseries", names, RANK_AXIS.format(members=survey_members(data)), True),
+                alt, lines, headline=1 if len(lines) > 1 else 0, extra_source=official_source(data, rows))
 
 
 # ------------------------------------------------------------------ VNeID and chip-based ID cards
@@ -106,16 +254,17 @@ def count_series(data: CleanData, chosen: Selection, indicator: str, name: str, 
 
 
 def population_share_view(data: CleanData, chosen: Selection, count_indicator: str, share_indicator: str,
-                          people: pd.DataFrame, name: str, title: str) -> View:
-    """Each count as a share of the reference population, beside the share the text states."""
+                          name: str, title: str) -> View:
+    """Each count as a share of the population of its year (World Bank), beside the share the text states."""
     counts = tables.select(data, chosen, [count_indicator], ("observed",))
+    people = tables.population(data, chosen.country)
     if counts.empty or people.empty:
-        return no_data(name, title, chosen)
+        return no_data(data, name, title, chosen)
     shares = tables.share_of_population(counts, people)
-    reference = people.sort_values("period").iloc[-1]
     lines = [f"{value_label(r)} {data.title(count_indicator)} ({r['period']}, {r['source_id']}) = "
              f"{r['share_percent']:g}% of {short_number(r['population'], 'count')} people "
-             f"({reference['producer']}, {r['population_period']})" for _, r in shares.iterrows()]
+             f"({r['population_producer']}, {r['population_period']}"
+             + (f"; {r['population_basis']})" if r["population_basis"] else ")") for _, r in shares.iterrows()]
     stated = tables.select(data, chosen, [share_indicator], ("observed",))
     # whether a stated share fits is the clean step's consistency check's call, not recomputed here
     misfits = set(data.checks.loc[data.checks["check"] == "population_share", "figure_ids"])
@@ -127,7 +276,7 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
         claimed = f"The claim '{value_label(claim)} of the population' ({claim['source_id']} {claim['figure_id']})"
         if ";".join(sorted({claim["figure_id"], count["figure_id"]})) in misfits:
             implied_population = float(count["value"]) * 100 / float(claim["value"])
-            lines.append(f"{claimed} does not fit: the count is {count['share_percent']:g}% of the reference "
+            lines.append(f"{claimed} does not fit: the count is {count['share_percent']:g}% of the "
                          f"population, and {value_label(claim)} would mean a population of "
                          f"{short_number(implied_population, 'count')}.")
         else:
@@ -137,11 +286,11 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
                       qualifier=shares["qualifier"]),
         stated,
     ], ignore_index=True)
-    plotted["date"] = plotted["period"].map(tables.period_midpoint)
+    plotted["date"] = plotted["period"].map(tables.period_date)
     names = {f"{count_indicator}_share": f"{data.title(count_indicator)} / population (computed)",
              share_indicator: f"{data.title(share_indicator)} (as stated)"}
     return View(name, title, plotted, Chart("timeseries", names, "Percent of the population"),
-                f"{title}. " + " ".join(lines), lines, headline=-1)
+                f"{title}. " + " ".join(lines), lines, headline=-1, extra_source=official_source(data, people[people["period"].isin(set(shares["population_period"]))]))
 
 
 def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: str, name: str, title: str) -> View:
@@ -150,13 +299,13 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
     bottom = tables.select(data, chosen, [denominator], ("observed",))
     ratios = tables.ratio_on_same_period(top, bottom) if not (top.empty or bottom.empty) else pd.DataFrame()
     if ratios.empty:
-        return no_data(name, title, chosen)
+        return no_data(data, name, title, chosen)
     lines = [f"{r['period']} ({r['source_id']}): {short_number(r['value_num'], 'count')} "
              f"{data.title(numerator)} / {short_number(r['value_den'], 'count')} "
              f"{data.title(denominator)} = {r['ratio_percent']:g}%" for _, r in ratios.iterrows()]
     plotted = ratios.assign(indicator=f"{numerator}_per_{denominator}", value=ratios["ratio_percent"],
                             unit="percent", kind="observed", qualifier="approx")
-    plotted["date"] = plotted["period"].map(tables.period_midpoint)
+    plotted["date"] = plotted["period"].map(tables.period_date)
     names = {f"{numerator}_per_{denominator}": f"{data.title(numerator)} per {data.title(denominator)}"}
     view = View(name, title, plotted, Chart("timeseries", names, "Percent"), f"{title}. " + " ".join(lines), lines,
                 headline=-1)
@@ -167,11 +316,14 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
 
 # ------------------------------------------------------------------ digital economy and services
 
-def stated_facts(data: CleanData, chosen: Selection, indicators: list[str]) -> list[str]:
+def stated_facts(data: CleanData, chosen: Selection, name: str, title: str, indicators: list[str]) -> View:
     """One sentence per stated value or target of indicators that have no chart of their own."""
     rows = tables.select(data, chosen, indicators)
-    return [f"{data.title(r['indicator'])}: {value_label(r)} ({r['kind']}, {r['period']}; "
-            f"{r['source_id']} {r['figure_id']})" for _, r in rows.iterrows()]
+    if rows.empty:
+        return no_data(data, name, title, chosen)
+    lines = [f"{data.title(r['indicator'])}: {value_label(r)} ({r['kind']}, {r['period']}; "
+             f"{r['source_id']} {r['figure_id']})" for _, r in rows.iterrows()]
+    return View(name, title, rows, None, f"{title}. " + " ".join(lines), lines)
 
 
 def progress_view(data: CleanData, chosen: Selection, family: str, name: str, title: str) -> View:
@@ -181,7 +333,7 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
     rows = tables.select(data, chosen, members)
     progress = tables.progress_to_targets(rows)
     if progress.empty:
-        return no_data(name, title, chosen)
+        return no_data(data, name, title, chosen)
     names = labels(data, progress["indicator"].unique())
     lines = []
     for _, p in progress.iterrows():
@@ -195,9 +347,15 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
     return view
 
 
-def claims_table(data: CleanData, chosen: Selection, family: str) -> pd.DataFrame:
-    """Every claim of a family in the selection, with its value as written and its source."""
+def claims_table(data: CleanData, chosen: Selection, family: str, name: str, title: str) -> View:
+    """Every claim of a family in the selection, as a table: its value as written, its period and its source."""
     members = data.metadata.loc[data.metadata["family"] == family, "indicator"].tolist()
     rows = tables.select(data, chosen, members)
+    if rows.empty:
+        return no_data(data, name, title, chosen)
     table = rows.assign(title=rows["indicator"].map(data.title), value_text=rows.apply(value_label, axis=1))
-    return table[["title", "period", "kind", "value_text", "source_id", "figure_id"]].reset_index(drop=True)
+    table = table[["title", "period", "kind", "value_text", "source_id", "figure_id"]].reset_index(drop=True)
+    kinds = table["kind"].astype(str).value_counts()
+    lines = [f"{plural(len(table), 'claim')} from {plural(table['source_id'].nunique(), 'source')}: "
+             + ", ".join(f"{kinds[k]} {k}" for k in KIND_ORDER if k in kinds) + "."]
+    return View(name, title, table, None, f"{title}. " + " ".join(lines), lines)

@@ -12,12 +12,20 @@ def short_number(value: float, unit: str) -> str:
         return f"{value:g}%"
     if unit == "times":
         return f"{value:g}x"
+    if unit == "index":  # the UN publishes its indexes to four decimals
+        return f"{value:.4f}"
     if unit in ("count", "vnd", "usd"):
         for scale, word in SCALES[:3]:
             if abs(value) >= scale:
                 number = f"{value / scale:,.2f}".rstrip("0").rstrip(".")
                 return f"{number} {word}" + ("" if unit == "count" else f" {unit.upper()}")
     return f"{value:,.0f}" if value.is_integer() else f"{value:,g}"
+
+
+def ordinal(number: int) -> str:
+    """71 -> '71st', 12 -> '12th'."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def value_label(row) -> str:
@@ -40,6 +48,12 @@ def series_text(label: str, rows: pd.DataFrame) -> str:
         extra = "" if (group["kind"] == "observed").any() else ", derived"
         sources = ",".join(sorted(set(group["source_id"])))
         steps.append(f"{value_label(first)} ({period}{extra}; {sources})")
+    return f"{label}: " + " -> ".join(steps)
+
+
+def official_text(label: str, rows: pd.DataFrame) -> str:
+    """'EGDI rank, official: 90 (2010) -> 83 (2012) -> ... -> 71 (2024)'; one step per edition."""
+    steps = [f"{short_number(r['value'], r['unit'])} ({r['period']})" for _, r in rows.sort_values("period").iterrows()]
     return f"{label}: " + " -> ".join(steps)
 
 

@@ -1,15 +1,23 @@
-"""Reading the clean layer and shaping it for the indicator notebooks."""
+"""Reading the clean layer and shaping it for the indicator notebooks.
+
+Only the published clean files are read here (data/clean and its datapackage.json), never the
+pipeline's internals, so a notebook runs the same on a clean folder downloaded from the report.
+"""
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import params, paths
-from helpers.data import raw
 from helpers.data.clean import latest_day, whole_or_float
 
 KIND_ORDER = ["observed", "derived", "target"]
+# The official series drawn beside the claims: kind "official", before the claims on the same spot.
+SERIES_ORDER = ["official", *KIND_ORDER]
+ASEAN = ("BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "TLS", "VNM")
+POPULATION = "population"
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,9 @@ class CleanData:
     checks: pd.DataFrame
     sources: pd.DataFrame
     metadata: pd.DataFrame
+    official: pd.DataFrame  # indicator, country, period, value, unit, dataset
+    claims_vs_official: pd.DataFrame
+    producers: dict[str, str]  # official dataset -> its producer, from the data package
 
     def title(self, indicator: str) -> str:
         return self.metadata.set_index("indicator").at[indicator, "title"]
@@ -37,7 +48,12 @@ def read_clean(clean_dir: Path) -> CleanData:
     indicators["value"] = pd.Series([whole_or_float(v) for v in indicators["value"]], dtype=object)
     for column in ("value_low", "value_high", "alt_value"):
         indicators[column] = pd.to_numeric(indicators[column])
-    return CleanData(indicators, read(paths.CHECKS), read(paths.CLEAN_SOURCES), read(paths.INDICATOR_METADATA))
+    official = pd.read_csv(clean_dir / paths.OFFICIAL_INDICATORS, dtype={"period": str})
+    official["value"] = pd.Series([whole_or_float(v) for v in official["value"]], dtype=object)
+    package = json.loads((clean_dir / paths.DATAPACKAGE).read_text(encoding="utf-8"))
+    producers = {Path(s["path"]).stem: s["producer"] for s in package["sources"] if "producer" in s}
+    return CleanData(indicators, read(paths.CHECKS), read(paths.CLEAN_SOURCES), read(paths.INDICATOR_METADATA),
+                     official, read(paths.CLAIMS_VS_OFFICIAL), producers)
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,8 @@ class Selection:
 
 def selection(data: CleanData, country, start_year, end_year, as_of) -> Selection:
     """Check a notebook's selection parameters against the data before any work."""
-    country = params.choice("country", country, set(data.indicators["country"]))
+    # any country the official series or the claims cover: every UN member
+    country = params.choice("country", country, set(data.official["country"]) | set(data.indicators["country"]))
     start, end = params.year_range(start_year, end_year)
     return Selection(country, start, end, params.iso_date("as_of", as_of))
 
@@ -67,16 +84,17 @@ def select(data: CleanData, chosen: Selection, indicators: list[str], kinds=tupl
     keep = (rows["indicator"].isin(indicators) & rows["kind"].isin(kinds) & (rows["country"] == chosen.country)
             & year.between(chosen.start_year, chosen.end_year) & published_ok)
     picked = rows[keep].copy()
-    picked["date"] = picked["period"].map(period_midpoint)
+    picked["date"] = picked["period"].map(period_date)
     picked["kind"] = pd.Categorical(picked["kind"], KIND_ORDER, ordered=True)
     return picked.sort_values(["indicator", "date", "kind", "source_id", "figure_id"], ignore_index=True)
 
 
-def period_midpoint(period: str) -> pd.Timestamp:
-    """Where a period is drawn on a time axis: a year at mid-year, a month mid-month, a day on the day."""
+def period_date(period: str) -> pd.Timestamp:
+    """Where a period is drawn on a time axis: a year on its tick (a survey edition, a calendar year),
+    a month mid-month, a day on the day."""
     parts = period.split("-")
     if len(parts) == 1:
-        return pd.Timestamp(int(parts[0]), 7, 1)
+        return pd.Timestamp(int(parts[0]), 1, 1)
     if len(parts) == 2:
         return pd.Timestamp(int(parts[0]), int(parts[1]), 15)
     return pd.Timestamp(period)
@@ -90,20 +108,38 @@ def latest(rows: pd.DataFrame, kind: str = "observed") -> pd.Series | None:
     return of_kind.sort_values(["period", "published", "figure_id"]).iloc[-1]
 
 
-def population(reference_csv: Path, country: str) -> pd.DataFrame:
-    people = raw.load_population(reference_csv)
-    return people[people["country"] == country]
+def official_series(data: CleanData, indicators: list[str], countries, start_year: int | None = None,
+                    end_year: int | None = None) -> pd.DataFrame:
+    """Official values of these indicators for these countries, within the years if given, with a `date`."""
+    rows = data.official[data.official["indicator"].isin(indicators) & data.official["country"].isin(set(countries))]
+    year = rows["period"].astype(int)
+    if start_year is not None:
+        rows = rows[year.between(start_year, end_year)]
+    rows = rows.assign(kind="official", qualifier="exact", date=rows["period"].map(period_date))
+    return rows.sort_values(["indicator", "country", "period"], ignore_index=True)
+
+
+def population(data: CleanData, country: str) -> pd.DataFrame:
+    """The country's population by year (World Bank), with the dataset's producer."""
+    people = data.official[(data.official["indicator"] == POPULATION) & (data.official["country"] == country)]
+    return people.assign(producer=people["dataset"].map(data.producers), kind="official").sort_values(
+        "period", ignore_index=True)
 
 
 def share_of_population(counts: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """Each count as a percentage of the latest reference population up to its year."""
-    people = people.sort_values("period")
+    """Each count as a percentage of the population of the count's own year.
+
+    A count dated after the last year of the series is set against that last year, and
+    `population_basis` says so (it is empty for the count's own year); nothing is extrapolated.
+    """
     rows = []
     for _, count in counts.iterrows():
-        earlier = people[people["period"] <= count["period"][:4]]
-        reference = earlier.iloc[-1] if not earlier.empty else people.iloc[0]
-        rows.append({**count.to_dict(), "population": int(reference["value"]),
-                     "population_period": reference["period"],
+        year = count["period"][:4]
+        same_year = people[people["period"] == year]
+        reference = same_year.iloc[0] if not same_year.empty else people.iloc[-1]
+        basis = "" if not same_year.empty else f"the latest year available: the series ends before {year}"
+        rows.append({**count.to_dict(), "population": int(reference["value"]), "population_period": reference["period"],
+                     "population_basis": basis, "population_producer": reference["producer"],
                      "share_percent": round(100 * float(count["value"]) / float(reference["value"]), 1)})
     return pd.DataFrame(rows)
 

@@ -24,14 +24,20 @@ def citations(view) -> pd.DataFrame:
 
 
 def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
-    """Save and show the chart (or the empty-state note), print the findings, return the citations."""
-    if view.chart is None:
+    """Save and show the chart (or the empty-state note, or the view's table), print the findings, return the
+    citations: the table under the chart, and the table itself for a view without one."""
+    if view.chart is None and view.empty_message:
         charts.save_empty(view.name, figures_dir, view.title, view.empty_message, view.findings,
                            view.headline_text())
         display(Markdown(f"**{view.title}**: {view.empty_message}."), metadata={"chart": view.name})
+    elif view.chart is None:  # findings and a table, no chart
+        source = charts.source_line(view.data, sources, view.extra_source)
+        charts.save_text(view.name, figures_dir, view.title, view.data, view.alt, source, view.findings,
+                         view.headline_text())
+        display(Markdown(f"**{view.title}**"), metadata={"chart": view.name})
     else:
         cited = view.data.attrs.get("source_rows", view.data)
-        source = charts.source_line(cited, sources)
+        source = charts.source_line(cited, sources, view.extra_source)
         fig = charts.figure(view, source)
         png = charts.save_chart(fig, view.data, view.name, figures_dir, view.title, view.alt, source, view.findings,
                                  view.headline_text())

@@ -86,7 +86,6 @@ COMPARISON_COLUMNS = [
     "official_period", "official_value", "dataset", "difference", "verdict",
 ]
 NOT_CHECKED_COLUMNS = ["figure_id", "source_id", "kind", "indicator", "country", "period", "value", "qualifier", "reason"]
-GAPS_FILE = "gaps.csv"
 META_SUFFIX = ".meta.json"
 REQUIRED_META = ("dataset", "kind", "title", "producer", "url_main", "license", "date_accessed", "copy", "file",
                  "sha256", "rows", "format", "columns", "caveats")
@@ -422,7 +421,7 @@ def survey_editions(official: pd.DataFrame) -> list[int]:
 
 def gaps(official_dir: Path = paths.OFFICIAL_RAW) -> pd.DataFrame:
     """The editions not in the raw files (gaps.csv): dataset, edition, status, copy, copy_sha256, note."""
-    return pd.read_csv(Path(official_dir) / GAPS_FILE, dtype=str, keep_default_na=False)
+    return pd.read_csv(Path(official_dir) / paths.OFFICIAL_GAPS, dtype=str, keep_default_na=False)
 
 
 # --- claims against the official series -----------------------------------------------------------------

@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from helpers import paths
+from helpers.analysis.findings import ordinal
 from helpers.data.raw import corpus_articles, corpus_years
 from helpers.files import read_json, write_text_atomic
 
@@ -76,6 +77,8 @@ def chart(figures_dir: Path, name: str) -> dict:
     if sidecar["empty"]:
         return sidecar
     data = read_table(paths.chart_file(figures_dir, name, "csv"))
+    if not sidecar.get("chart", True):
+        return sidecar | {"table": table(data, f"The claims ({name}.csv)")}
     svg = base64.b64encode(paths.chart_file(figures_dir, name, "svg").read_bytes()).decode("ascii")
     shown = data[[c for c in TABLE_COLUMNS if c in data.columns]]
     return sidecar | {"svg_base64": svg, "table": table(shown, f"Data behind the chart ({name}.csv)")}
@@ -118,6 +121,40 @@ def methods(raw_dir: Path, clean_dir: Path) -> dict:
             "clean_rows": len(read_table(clean_dir / paths.CLEAN_INDICATORS))}
 
 
+def official_position(clean_dir: Path) -> dict:
+    """Where the country the articles are about stands in the latest survey edition the raw files hold."""
+    claims = read_table(clean_dir / paths.CLEAN_INDICATORS)
+    country = claims["country"].value_counts().index[0]
+    official = read_table(clean_dir / paths.OFFICIAL_INDICATORS)
+    ranks = official[official["indicator"] == "egdi_rank"]
+    edition = ranks["period"].max()
+    latest = official[(official["country"] == country) & (official["period"] == edition)].set_index("indicator")["value"]
+    return {"country": country, "edition": edition, "members": int((ranks["period"] == edition).sum()),
+            **{indicator: ordinal(int(float(latest[indicator])))
+               for indicator in ("egdi_rank", "egdi_rank_asean", "osi_rank", "osi_rank_asean")},
+            "egdi": f"{float(latest['egdi']):.4f}"}
+
+
+def official_coverage(clean_dir: Path, raw_dir: Path) -> dict:
+    """The survey editions the official table holds, and those the raw files lack."""
+    official = read_table(clean_dir / paths.OFFICIAL_INDICATORS)
+    editions = sorted(set(official.loc[official["indicator"] == "egdi_rank", "period"]))
+    gaps = read_table(raw_dir / paths.OFFICIAL_RAW.name / paths.OFFICIAL_GAPS)
+    return {"editions": ", ".join(editions), "gaps": ", ".join(sorted(gaps["edition"]))}
+
+
+def claims_against_official(clean_dir: Path) -> dict:
+    """Each claim on a survey indicator beside its official value, and how many agree, differ or cannot be checked."""
+    compared = read_table(clean_dir / paths.CLAIMS_VS_OFFICIAL)
+    titles = read_table(clean_dir / paths.INDICATOR_METADATA).set_index("indicator")["title"]
+    shown = compared.assign(indicator=compared["indicator"].map(titles))[
+        ["figure_id", "source_id", "kind", "indicator", "period", "qualifier", "claim_value", "official_value",
+         "dataset", "verdict", "reason"]]
+    counts = compared["verdict"].value_counts()
+    return {"table": table(shown), **{verdict: int(counts.get(verdict, 0))
+                                      for verdict in ("agrees", "differs", "not_checked")}}
+
+
 def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Path) -> str:
     files = sorted(p for p in Path(notebooks_dir).glob("*.ipynb") if p.name != paths.CLEAN_NOTEBOOK)
     if not files:
@@ -128,6 +165,8 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
         articles=corpus_articles(sources), years=corpus_years(sources), latest_data=max(sources["published"]),
         summary=headline_findings(notebooks, figures_dir),
         sections=[section(nb, figures_dir) for nb in notebooks],
+        position=official_position(clean_dir), compared=claims_against_official(clean_dir),
+        official=official_coverage(clean_dir, raw_dir),
         quality=data_quality(clean_dir), methods=methods(raw_dir, clean_dir),
         sources=list(sources.itertuples()), clean_files=[f"data/clean/{name}" for name in paths.CLEAN_FILES],
     )
