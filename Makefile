@@ -71,6 +71,7 @@ audit: $(AUDIT) ## check that every numeric token of the source documents is cap
 
 $(AUDIT): $(RAW) $(AUDIT_CODE) | $(INSTALLED)
 	$(PYTHON) -m helpers.data.audit
+	@touch $@  # the audit rewrites the file only when its content changes
 
 data: $(AUDIT) $(CLEAN_STAMP) ## run the data steps: extraction audit, then the clean tables, checks and datapackage.json
 

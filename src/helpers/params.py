@@ -42,10 +42,11 @@ def year_range(start_year, end_year) -> tuple[int, int]:
     return start, end
 
 
-def choice(name: str, value, allowed) -> str:
+def choice(name: str, value, allowed, described: str = "") -> str:
+    """`value` if it is one of `allowed`; the error lists them, or says `described` when there are too many to list."""
     allowed = sorted(allowed)
     if value not in allowed:
-        raise ParameterError(f"parameter {name}={value!r}; allowed: {', '.join(map(str, allowed))}")
+        raise ParameterError(f"parameter {name}={value!r}; allowed: {described or ', '.join(map(str, allowed))}")
     return value
 
 

@@ -354,7 +354,7 @@ def claims_table(data: CleanData, chosen: Selection, family: str, name: str, tit
     if rows.empty:
         return no_data(data, name, title, chosen)
     table = rows.assign(title=rows["indicator"].map(data.title), value_text=rows.apply(value_label, axis=1))
-    table = table[["title", "period", "kind", "value_text", "source_id", "figure_id"]].reset_index(drop=True)
+    table = table[["indicator", "title", "period", "kind", "value_text", "source_id", "figure_id"]].reset_index(drop=True)
     kinds = table["kind"].astype(str).value_counts()
     lines = [f"{plural(len(table), 'claim')} from {plural(table['source_id'].nunique(), 'source')}: "
              + ", ".join(f"{kinds[k]} {k}" for k in KIND_ORDER if k in kinds) + "."]

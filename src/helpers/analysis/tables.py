@@ -68,7 +68,8 @@ class Selection:
 def selection(data: CleanData, country, start_year, end_year, as_of) -> Selection:
     """Check a notebook's selection parameters against the data before any work."""
     # any country the official series or the claims cover: every UN member
-    country = params.choice("country", country, set(data.official["country"]) | set(data.indicators["country"]))
+    country = params.choice("country", country, set(data.official["country"]) | set(data.indicators["country"]),
+                            "the ISO 3166-1 alpha-3 code of a UN member, such as VNM or THA")
     start, end = params.year_range(start_year, end_year)
     return Selection(country, start, end, params.iso_date("as_of", as_of))
 

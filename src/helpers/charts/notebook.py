@@ -19,7 +19,9 @@ def citations(view) -> pd.DataFrame:
     rows = rows[rows["figure_id"].notna()] if "figure_id" in rows else rows.iloc[0:0]
     if rows.empty:
         return pd.DataFrame(columns=CITATION_COLUMNS)
-    table = rows.assign(value_text=rows.apply(value_label, axis=1), kind=rows["kind"].astype(str))
+    if "value_text" not in rows:
+        rows = rows.assign(value_text=rows.apply(value_label, axis=1))
+    table = rows.assign(kind=rows["kind"].astype(str))
     return table[CITATION_COLUMNS].sort_values(["indicator", "period", "figure_id"], ignore_index=True)
 
 
