@@ -66,3 +66,27 @@ def test_an_unknown_parameter_is_refused_before_any_run(tmp_path):
     with pytest.raises(run_notebooks.ParameterError, match=r"unknown parameter\(s\) colour; allowed: country"):
         run_notebooks.run([paths.NOTEBOOKS / "02-egov-ranks.ipynb"], tmp_path, {"colour": "red"}, jobs=1)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.fixture(scope="module")
+def thailand_run(tmp_path_factory):
+    """The e-government and VNeID notebooks for Thailand, which only the official series cover."""
+    out = tmp_path_factory.mktemp("thailand")
+    run_notebooks.run([paths.NOTEBOOKS / "02-egov-ranks.ipynb", paths.NOTEBOOKS / "03-vneid-accounts.ipynb"], out,
+                      {"country": "THA", "figures_dir": str(out / "figures")}, jobs=2)
+    return out
+
+
+def test_another_country_gets_its_official_series_and_its_place_among_its_neighbours(thailand_run):
+    ranks = outputs_text(thailand_run / "02-egov-ranks.ipynb")
+    assert "UN E-Government Development Index rank, official: 76 (2010)" in ranks
+    assert "-> 52 (2024)" in ranks
+    assert "THA is 2nd of the 11 in Southeast Asia and 52nd of 193 UN members." in ranks
+    assert "The articles state no EGDI rank target for THA." in ranks
+    assert "VNM" not in outputs_text(thailand_run / "02-egov-ranks.ipynb").split("EGDI rank of the 11 members")[0]
+
+
+def test_a_notebook_only_viet_nams_sources_feed_says_so_for_another_country(thailand_run):
+    accounts = outputs_text(thailand_run / "03-vneid-accounts.ipynb")
+    assert "the articles report these figures for VNM only, none for THA" in accounts
+    assert not list((thailand_run / "figures").glob("vneid*.svg")), "no empty chart is drawn"

@@ -50,11 +50,12 @@ def span(chosen: Selection) -> str:
     return f"{chosen.country}, {chosen.start_year}-{chosen.end_year}{cut}"
 
 
-def no_data(data: CleanData, name: str, title: str, chosen: Selection) -> View:
-    if chosen.country not in set(data.indicators["country"]):
-        return not_applicable(name, title, f"the articles report no figures for {chosen.country}: they are about "
-                                           f"{', '.join(sorted(set(data.indicators['country'])))} only, and the "
-                                           "official series here do not cover this question")
+def no_data(data: CleanData, name: str, title: str, chosen: Selection, indicators=()) -> View:
+    """Nothing to draw: because the articles never report these figures for the country, or because of the selection."""
+    reported = set(data.indicators.loc[data.indicators["indicator"].isin(indicators), "country"])
+    if indicators and chosen.country not in reported:
+        return not_applicable(name, title, f"the articles report these figures for {', '.join(sorted(reported))} "
+                                           f"only, none for {chosen.country}, and no official series here covers them")
     return not_applicable(name, title, f"no figures in the selection ({span(chosen)}); widen the years or move "
                                        "as_of later")
 
@@ -68,7 +69,7 @@ def series_view(data: CleanData, chosen: Selection, name: str, title: str, indic
                 invert: bool = False, kinds=("observed", "derived", "target")) -> View:
     rows = tables.select(data, chosen, indicators, kinds)
     if rows.empty:
-        return no_data(data, name, title, chosen)
+        return no_data(data, name, title, chosen, indicators)
     names = labels(data, indicators)
     present = [i for i in indicators if i in set(rows["indicator"])]
     lines = [series_text(names[i], rows[rows["indicator"] == i]) for i in present]
@@ -133,7 +134,7 @@ def official_with_claims(data: CleanData, chosen: Selection, name: str, title: s
     official = tables.official_series(data, indicators, [chosen.country], chosen.start_year, chosen.end_year)
     claims = tables.select(data, chosen, indicators, ("observed", "derived"))
     if official.empty and claims.empty:
-        return no_data(data, name, title, chosen)
+        return no_data(data, name, title, chosen, indicators)
     rows = pd.concat([official, claims], ignore_index=True)
     names = labels(data, indicators)
     present = [i for i in indicators if i in set(rows["indicator"])]
@@ -224,7 +225,7 @@ def egov_top50(data: CleanData, chosen: Selection) -> View:
     official = tables.official_series(data, ["egdi_rank"], [chosen.country], chosen.start_year, chosen.end_year)
     targets = tables.select(data, chosen, ["egdi_rank"], ("target",))
     if official.empty and targets.empty:
-        return no_data(data, name, title, chosen)
+        return no_data(data, name, title, chosen, ["egdi_rank"])
     rows = pd.concat([official, targets], ignore_index=True)
     lines = []
     if not official.empty:
@@ -259,7 +260,7 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
     counts = tables.select(data, chosen, [count_indicator], ("observed",))
     people = tables.population(data, chosen.country)
     if counts.empty or people.empty:
-        return no_data(data, name, title, chosen)
+        return no_data(data, name, title, chosen, [count_indicator])
     shares = tables.share_of_population(counts, people)
     lines = [f"{value_label(r)} {data.title(count_indicator)} ({r['period']}, {r['source_id']}) = "
              f"{r['share_percent']:g}% of {short_number(r['population'], 'count')} people "
@@ -299,7 +300,7 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
     bottom = tables.select(data, chosen, [denominator], ("observed",))
     ratios = tables.ratio_on_same_period(top, bottom) if not (top.empty or bottom.empty) else pd.DataFrame()
     if ratios.empty:
-        return no_data(data, name, title, chosen)
+        return no_data(data, name, title, chosen, [numerator, denominator])
     lines = [f"{r['period']} ({r['source_id']}): {short_number(r['value_num'], 'count')} "
              f"{data.title(numerator)} / {short_number(r['value_den'], 'count')} "
              f"{data.title(denominator)} = {r['ratio_percent']:g}%" for _, r in ratios.iterrows()]
@@ -320,7 +321,7 @@ def stated_facts(data: CleanData, chosen: Selection, name: str, title: str, indi
     """One sentence per stated value or target of indicators that have no chart of their own."""
     rows = tables.select(data, chosen, indicators)
     if rows.empty:
-        return no_data(data, name, title, chosen)
+        return no_data(data, name, title, chosen, indicators)
     lines = [f"{data.title(r['indicator'])}: {value_label(r)} ({r['kind']}, {r['period']}; "
              f"{r['source_id']} {r['figure_id']})" for _, r in rows.iterrows()]
     return View(name, title, rows, None, f"{title}. " + " ".join(lines), lines)
@@ -333,7 +334,7 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
     rows = tables.select(data, chosen, members)
     progress = tables.progress_to_targets(rows)
     if progress.empty:
-        return no_data(data, name, title, chosen)
+        return no_data(data, name, title, chosen, members)
     names = labels(data, progress["indicator"].unique())
     lines = []
     for _, p in progress.iterrows():
@@ -352,7 +353,7 @@ def claims_table(data: CleanData, chosen: Selection, family: str, name: str, tit
     members = data.metadata.loc[data.metadata["family"] == family, "indicator"].tolist()
     rows = tables.select(data, chosen, members)
     if rows.empty:
-        return no_data(data, name, title, chosen)
+        return no_data(data, name, title, chosen, members)
     table = rows.assign(title=rows["indicator"].map(data.title), value_text=rows.apply(value_label, axis=1))
     table = table[["indicator", "title", "period", "kind", "value_text", "source_id", "figure_id"]].reset_index(drop=True)
     kinds = table["kind"].astype(str).value_counts()
