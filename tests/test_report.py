@@ -82,3 +82,29 @@ def test_the_page_has_no_timestamps_or_machine_paths(page):
 
 def test_markdown_headings_move_one_level_down():
     assert report.shift_headings("# Title\ntext\n## Part", 1) == "## Title\ntext\n### Part"
+
+
+def sections(page: str) -> list[tuple[int, str, str]]:
+    """Each h2/h3 heading of the page: its level, its text, and the text (tags stripped) up to the next heading."""
+    parts = re.split(r"<h([23])[^>]*>(.*?)</h[23]>", page.split("<main>")[1])
+    return [(int(parts[i]), re.sub(r"<[^>]+>", "", parts[i + 1]), re.sub(r"<[^>]+>", " ", parts[i + 2]).strip())
+            for i in range(1, len(parts) - 2, 3)]
+
+
+def test_no_section_of_the_page_is_empty(page):
+    found = sections(page)
+    # a heading with no text of its own is a section only if no subsection follows it
+    empty = [heading for (level, heading, text), following in zip(found, found[1:] + [(0, "", "")])
+             if not text and following[0] <= level]
+    assert not empty, f"sections with no content: {empty}"
+
+
+def test_every_output_a_notebook_shows_for_the_report_is_in_it(built, page):
+    import nbformat
+
+    notebooks, figures = built
+    for path in sorted(notebooks.glob("0[2-9]*.ipynb")):
+        for name in report.chart_names(nbformat.read(path, as_version=4)):
+            block = re.search(rf'<div class="view" id="{name}">(.*?)</div>\s*(?:<|$)', page, re.S)
+            assert block, f"{path.name}: output {name} is missing from the report"
+            assert re.sub(r"<[^>]+>", "", block.group(1)).strip(), f"{path.name}: output {name} is empty in the report"
