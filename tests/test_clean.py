@@ -139,23 +139,100 @@ def test_targets_carry_their_target_year(table, figure_id, period, source_id):
         ("egdi_rank", period, 50, "target", "at_most", source_id)
 
 
-def test_ranks_carry_their_denominator(table):
-    assert only_row(table, figure_id="s001-01", kind="observed")["denominator"] == 193   # from the vocabulary
-    assert only_row(table, figure_id="s004-06", kind="observed")["denominator"] == 11    # stated as 5/11
-    assert only_row(table, figure_id="s004-39")["denominator"] == 91                     # a count "22/91"
-
-
-@pytest.mark.parametrize("figure_id, period, basis", [
-    ("s001-04", "2021-03-08", "stated"),                                  # "As of March 8, 2021"
-    ("s001-19", "2020-12", "stated"),                                     # "As of December 2020"
-    ("s002-06", "2024-08-31", "publication date (text gives no date)"),   # no period: published date
-    ("s003-09", "2022-12", "publication date (text gives no date)"),      # published '2022-12'
-    ("s002-04", "2024-08-31", 'publication date ("currently" = publication date)'),
-    ("s002-10", "2022", "inferred (see note)"),                           # period_inferred 2022
+@pytest.mark.parametrize("figure_id, denominator, written", [
+    ("s001-01", 193, "86th position among 193 countries"),
+    ("s002-10", 193, "76th out of 193 countries"),
+    ("s004-01", 193, "86/193"),
+    ("s004-06", 11, "5/11"),
+    ("s004-39", 91, "22/91"),                    # a count
+    ("s003-06", 63, "48 out of 63 localities"),  # a count
 ])
-def test_period_rules(table, figure_id, period, basis):
+def test_a_denominator_the_text_gives_is_carried_with_where_it_comes_from(table, figure_id, denominator, written):
     row = only_row(table, figure_id=figure_id, kind="observed")
+    assert row["denominator"] == denominator
+    assert f"denominator {denominator} as the text gives it ('{written}')" in row["note"]
+
+
+@pytest.mark.parametrize("figure_id, kind", [
+    ("s001-02", "observed"),                            # "In Southeast Asia, Vietnam ranked sixth."
+    ("s004-07", "observed"), ("s004-09", "observed"),   # digital-economy growth rank: no count of economies,
+    ("s004-16", "observed"),                            # though the text names Google's report
+    ("s004-12", "observed"),                            # GCI, 4th in ASEAN
+    ("s000-13", "target"), ("s001-24", "target"),       # "top 50"
+])
+def test_a_rank_without_a_denominator_in_the_text_has_none_not_the_vocabularys(table, figure_id, kind):
+    row = only_row(table, figure_id=figure_id, kind=kind)
+    assert row["denominator"] is None
+    assert row["note"].endswith("no denominator: the text gives none")
+
+
+def test_a_derived_rank_takes_no_denominator_from_the_later_year(table):
+    derived = table[table["kind"] == "derived"]
+    assert not derived.empty
+    assert derived["denominator"].isna().all()
+    row = only_row(table, figure_id="s004-01", kind="derived")
+    assert row["note"].endswith("no denominator: the text gives none for 2020")
+
+
+AS_OF = "inferred: as-of date of the statement, taken as the publication date"
+PROGRAMME = ("inferred: horizon of the programme the paragraph describes ('by 2025, with an orientation toward 2030'); "
+             "the sentence gives no year")
+
+
+@pytest.mark.parametrize("figure_id, kind, period, basis", [
+    ("s001-04", "observed", "2021-03-08", "stated"),                          # "As of March 8, 2021"
+    ("s001-19", "observed", "2020-12", "stated"),                             # "As of December 2020"
+    ("s002-06", "observed", "2024-08-31", f"{AS_OF} (the text gives no date)"),
+    ("s003-09", "observed", "2022-12", f"{AS_OF} (the text gives no date)"),  # published '2022-12'
+    ("s002-04", "observed", "2024-08-31", f'{AS_OF} ("currently")'),
+    # a running total "Since 2021" is dated at the statement, not in 2021
+    ("s002-12", "observed", "2024-08-31", f"{AS_OF} (running since 2021)"),
+    ("s002-13", "observed", "2024-08-31", f"{AS_OF} (running since 2021)"),
+    ("s002-10", "observed", "2022", "inferred: the text gives no survey year; the latest UN survey before "
+                                    "publication is 2022 (s004 gives the same rank)"),
+    ("s001-11", "observed", "2021-03-08", "inferred: as-of date of the portal figures in the paragraph before"),
+    ("s004-25", "observed", "2022", "inferred: start of the period 2022 - 2024 over which the share rose"),
+    ("s004-26", "observed", "2024", "stated: end year of the range 2022-2024"),
+    ("s000-01", "target", "2025", PROGRAMME),
+    ("s000-13", "target", "2030", "inferred: end of the decade 2021-2030, counted from the publication year"),
+    ("s001-24", "target", "2025", "stated"),
+])
+def test_period_rules(table, figure_id, kind, period, basis):
+    row = only_row(table, figure_id=figure_id, kind=kind)
     assert (row["period"], row["period_basis"]) == (period, basis)
+
+
+@pytest.mark.parametrize("figure_id", ["s002-03", "s003-02", "s004-15", "s004-41"])
+def test_a_target_without_a_year_has_no_period(table, figure_id):
+    row = only_row(table, figure_id=figure_id)
+    assert row["kind"] == "target"
+    assert row["period"] is None
+    assert row["period_basis"] == clean.UNDATED_TARGET
+
+
+def test_only_targets_are_undated(table):
+    undated = table[table["period"].isna()]
+    assert not undated.empty
+    assert set(undated["kind"]) == {"target"}
+
+
+def test_every_period_basis_says_stated_inferred_or_none(table):
+    bases = table["period_basis"]
+    assert bases.str.fullmatch(r"stated(: .+)?|inferred: .+|none: .+").all(), bases[~bases.str.fullmatch(
+        r"stated(: .+)?|inferred: .+|none: .+")].tolist()
+    assert (bases.str.startswith("none") == table["period"].isna()).all()
+
+
+def test_online_service_satisfaction_is_not_administrative_procedure_satisfaction(table):
+    assert only_row(table, figure_id="s004-41")["indicator"] == "online_public_services_satisfaction"
+    procedures = table[table["indicator"] == "admin_procedure_satisfaction"]
+    assert sorted(procedures["figure_id"]) == ["s002-08", "s002-09"]
+
+
+def test_a_stated_multiple_carries_the_figures_it_relates(table):
+    assert only_row(table, figure_id="s004-27")["relates_to"] == "s004-26 / s004-25"
+    assert only_row(table, figure_id="s004-20")["relates_to"] == "s004-18 / ?; s004-19 / ?"
+    assert table.loc[table["kind"] == "derived", "relates_to"].isna().all()
 
 
 def test_every_row_carries_its_source_published_date(table, layer):
@@ -165,7 +242,9 @@ def test_every_row_carries_its_source_published_date(table, layer):
 
 def test_table_has_the_clean_columns_and_is_sorted(table):
     assert list(table.columns) == clean.CLEAN_COLUMNS
-    keys = list(table[clean.SORT_KEY].itertuples(index=False, name=None))
+    # an undated target's empty period sorts after the dated rows of its indicator
+    keys = [tuple((value is None, value or "") for value in key)
+            for key in table[clean.SORT_KEY].itertuples(index=False, name=None)]
     assert keys == sorted(keys)
     assert len(set(keys)) == len(keys)
     assert list(table.index) == list(range(len(table)))
@@ -295,6 +374,28 @@ def test_synthetic_raw_folder_cleans(tmp_path):
     assert (target["period"], target["value"], target["kind"], target["qualifier"]) == ("2025", 50, "target", "at_most")
 
 
+def test_the_vocabulary_denominator_is_not_taken_for_a_rank_the_text_gives_none(tmp_path):
+    # egdi_rank has denominator 193 in the vocabulary; "86th" alone gives none
+    table = clean_synthetic(tmp_path, GOOD)
+    assert only_row(table, figure_id="t01-01", kind="observed")["denominator"] is None
+
+
+def test_an_undated_target_has_no_period_and_an_undated_observation_the_publication_date(tmp_path):
+    figures = GOOD + [figure("t02-05", "vneid_accounts", "60 million", kind="target"),
+                      figure("t02-06", "vneid_accounts", "58 million")]
+    table = clean_synthetic(tmp_path, figures)
+    target, observed = only_row(table, figure_id="t02-05"), only_row(table, figure_id="t02-06")
+    assert (target["period"], target["period_basis"]) == (None, clean.UNDATED_TARGET)
+    assert (observed["period"], observed["period_basis"]) == (
+        "2024-08-31", "inferred: as-of date of the statement, taken as the publication date (the text gives no date)")
+
+
+def test_period_inferred_gives_the_period_and_its_reason(tmp_path):
+    figures = replaced(GOOD, "t02-01", period_inferred="2024-06: the figure the conference reviewed")
+    row = only_row(clean_synthetic(tmp_path, figures), figure_id="t02-01")
+    assert (row["period"], row["period_basis"]) == ("2024-06", "inferred: the figure the conference reviewed")
+
+
 # ---------------------------------------------------------------- bad input
 
 @pytest.mark.parametrize("figure_id, fields, message", [
@@ -354,9 +455,9 @@ def synthetic(tmp_path, monkeypatch):
 
 
 def test_a_rank_beyond_its_denominator_stops_the_clean_step_even_when_not_strict(synthetic, tmp_path):
-    raw_dir = synthetic(replaced(GOOD, "t01-01", value_raw="250th", change_raw=""))
+    raw_dir = synthetic(replaced(GOOD, "t01-01", value_raw="250th out of 193 countries", change_raw=""))
     clean_dir = tmp_path / "clean"
-    with pytest.raises(pipeline.FindingsError, match=r"rank_above_denominator \[t01-01\]: rank 250 of only 193"):
+    with pytest.raises(clean.CleanError, match=r"figures\.csv:2 \[t01-01\]: .*'a out of b' needs 0 <= a <= b"):
         pipeline.run_clean_step(raw_dir, clean_dir, None, False)
     assert not clean_dir.exists()
 
@@ -388,8 +489,8 @@ def test_the_clean_step_writes_the_clean_files(synthetic, tmp_path):
 BREAKAGES = {
     "unparsable value": (replaced(GOOD, "t01-02", value_raw="12,3x million"), INDICATORS, clean.CleanError),
     "unknown indicator": (replaced(GOOD, "t02-01", indicator="vneid_acounts"), INDICATORS, raw.RawDataError),
-    "rank above denominator": (replaced(GOOD, "t01-01", value_raw="250th", change_raw=""), INDICATORS,
-                               pipeline.FindingsError),
+    "rank above denominator": (replaced(GOOD, "t01-01", value_raw="250/193", change_raw=""), INDICATORS,
+                               clean.CleanError),
     # cleans and passes the checks, but a unit outside the schema fails the data package validation
     "unit outside the schema": (GOOD + [figure("t02-05", "portal_hours", "12", "2023")],
                                 INDICATORS + [{**INDICATORS[1], "indicator": "portal_hours", "unit": "hours"}],
@@ -473,6 +574,16 @@ def test_as_of_reaches_the_clean_files(synthetic, tmp_path):
 
 
 # ---------------------------------------------------------------- the data package
+
+def test_an_undated_target_is_published_with_an_empty_period_and_validates(synthetic, tmp_path):
+    clean_dir = tmp_path / "clean"
+    pipeline.run_clean_step(synthetic(GOOD + [figure("t02-05", "vneid_accounts", "60 million", kind="target")]),
+                            clean_dir, None, True)
+    with (clean_dir / "indicators.csv").open(newline="", encoding="utf-8") as handle:
+        target = [r for r in csv.DictReader(handle) if r["figure_id"] == "t02-05"]
+    assert [(r["period"], r["period_basis"]) for r in target] == [("", clean.UNDATED_TARGET)]
+    assert datapackage.validation_errors(clean_dir / "datapackage.json") == []
+
 
 def test_the_written_package_validates(synthetic, tmp_path):
     clean_dir = tmp_path / "clean"

@@ -46,7 +46,7 @@ def test_every_chart_is_saved_with_its_data(cut_off_run):
         sidecar = json.loads(sidecar_path.read_text())
         if not sidecar["empty"]:
             # a view of findings and a table has no image, only its data
-            for suffix in ("svg", "png", "csv") if sidecar.get("chart", True) else ("csv",):
+            for suffix in ("svg", "phone.svg", "csv") if sidecar.get("chart", True) else ("csv",):
                 assert sidecar_path.with_suffix(f".{suffix}").stat().st_size > 0
             assert sidecar["title"] and sidecar["alt"] and sidecar["source"].startswith("Source: ")
 
@@ -80,7 +80,7 @@ def thailand_run(tmp_path_factory):
 def test_another_country_gets_its_official_series_and_its_place_among_its_neighbours(thailand_run):
     ranks = outputs_text(thailand_run / "02-egov-ranks.ipynb")
     assert "UN E-Government Development Index rank, official: 76 (2010)" in ranks
-    assert "-> 52 (2024)" in ranks
+    assert "→ 52 (2024)" in ranks
     assert "THA is 2nd of the 11 in Southeast Asia and 52nd of 193 UN members." in ranks
     assert "The articles state no EGDI rank target for THA." in ranks
     assert "VNM" not in outputs_text(thailand_run / "02-egov-ranks.ipynb").split("EGDI rank of the 11 members")[0]

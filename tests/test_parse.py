@@ -44,6 +44,11 @@ VALUE_CASES = [
     ("22/91", expected("22", denominator=91)),
     ("0/11", expected("0", denominator=11)),
     ("1,200/2,000", expected("1200", denominator=2000)),
+    ("86th position among 193 countries", expected("86", "rank", denominator=193)),
+    ("76th out of 193 countries", expected("76", "rank", denominator=193)),
+    ("sixth among 11", expected("6", "rank", denominator=11)),
+    ("48 out of 63 localities", expected("48", denominator=63)),
+    ("more than 2,800 out of 6,800", expected("2800", qualifier="at_least", denominator=6800)),
     ("86th", expected("86", "rank")),
     ("76th", expected("76", "rank")),
     ("45th", expected("45", "rank")),
@@ -136,6 +141,7 @@ def test_scaled_decimals_are_exact_not_float_products():
         "0th", "12/11", "5/0", "1/2/3", "VND 28%", "VND 5 million USD", "over 45% - 55%",
         "55% - 45%", "45% - 55 VND", "8.1 trillion VND (351.53 million VND)",
         "8.1 trillion VND (estimate)", "28% (about a third)", "1" * 70,
+        "194th out of 193 countries", "64 out of 63", "28% out of 63", "lots out of 63", "5 out of 0",
     ],
 )
 def test_parse_value_rejects(text):
@@ -311,6 +317,9 @@ def test_rank_before_rejects_impossible_ranks(rank, change):
 
 # ---------------------------------------------------------------- periods
 
+# The basis of a period read off an undated statement.
+AS_OF = "inferred: as-of date of the statement, taken as the publication date"
+DECADE, COUNTED = "inferred: end of the decade", "counted from the publication year"
 PERIOD_CASES = [
     ("2020", "2024-08-31", "2020", "stated"),
     ("in 2020", "2024-08-31", "2020", "stated"),
@@ -321,31 +330,33 @@ PERIOD_CASES = [
     ("by 2025", "2022", "2025", "stated"),
     ("for 2025", "2024-08-31", "2025", "stated"),
     ("By 2030", "2022", "2030", "stated"),
-    ("since 2019", "2022", "2019", "stated"),
+    ("since 2019", "2022", "2022", f"{AS_OF} (running since 2019)"),
+    ("Since 2021", "2024-08-31", "2024-08-31", f"{AS_OF} (running since 2021)"),
+    ("since March 2021", "2024-08-31", "2024-08-31", f"{AS_OF} (running since 2021-03)"),
     ("19/07/2024", "2024-08-31", "2024-07-19", "stated"),
     ("August 31, 2024", "2024-08-31", "2024-08-31", "stated"),
     ("31 August 2024", "2024-08-31", "2024-08-31", "stated"),
     ("Aug. 31st, 2024", "2024-08-31", "2024-08-31", "stated"),
     ("2021-03", "2022", "2021-03", "stated"),
     ("by the end of 2025.", "2022", "2025", "stated"),
-    ("", "2024-08-31", "2024-08-31", "publication date (text gives no date)"),
-    ("Currently", "2022-12", "2022-12", 'publication date ("currently" = publication date)'),
-    ("currently", "2022", "2022", 'publication date ("currently" = publication date)'),
-    ("to date", "2024-08-31", "2024-08-31", 'publication date ("to date" = publication date)'),
-    ("so far", "2024-08-31", "2024-08-31", 'publication date ("so far" = publication date)'),
-    ("now", "2024-08-31", "2024-08-31", 'publication date ("now" = publication date)'),
-    ("as of now", "2024-08-31", "2024-08-31", 'publication date ("now" = publication date)'),
-    ("in the year", "2024-08-31", "2024", 'relative to publication date: "the year"'),
-    ("this year", "2022-12", "2022", 'relative to publication date: "this year"'),
-    ("next year", "2024-08-31", "2025", 'relative to publication date: "next year"'),
-    ("last year", "2024-08-31", "2023", 'relative to publication date: "last year"'),
-    ("by the end of this decade", "2022", "2030", "relative to publication date: end of the decade 2021-2030"),
-    ("by the end of this decade", "2020-05", "2020", "relative to publication date: end of the decade 2011-2020"),
-    ("by the end of this decade", "2031", "2040", "relative to publication date: end of the decade 2031-2040"),
-    ("2022 - 2024", "2024-08-31", "2024", "end year of stated range 2022-2024"),
-    ("the period of 2022 - 2024", "2024-08-31", "2024", "end year of stated range 2022-2024"),
-    ("in the period 2021-2025", "2022", "2025", "end year of stated range 2021-2025"),
-    ("from 2021 to 2025", "2022", "2025", "end year of stated range 2021-2025"),
+    ("", "2024-08-31", "2024-08-31", f"{AS_OF} (the text gives no date)"),
+    ("Currently", "2022-12", "2022-12", f'{AS_OF} ("currently")'),
+    ("currently", "2022", "2022", f'{AS_OF} ("currently")'),
+    ("to date", "2024-08-31", "2024-08-31", f'{AS_OF} ("to date")'),
+    ("so far", "2024-08-31", "2024-08-31", f'{AS_OF} ("so far")'),
+    ("now", "2024-08-31", "2024-08-31", f'{AS_OF} ("now")'),
+    ("as of now", "2024-08-31", "2024-08-31", f'{AS_OF} ("now")'),
+    ("in the year", "2024-08-31", "2024", 'inferred: "the year" counted from the publication year'),
+    ("this year", "2022-12", "2022", 'inferred: "this year" counted from the publication year'),
+    ("next year", "2024-08-31", "2025", 'inferred: "next year" counted from the publication year'),
+    ("last year", "2024-08-31", "2023", 'inferred: "last year" counted from the publication year'),
+    ("by the end of this decade", "2022", "2030", f"{DECADE} 2021-2030, {COUNTED}"),
+    ("by the end of this decade", "2020-05", "2020", f"{DECADE} 2011-2020, {COUNTED}"),
+    ("by the end of this decade", "2031", "2040", f"{DECADE} 2031-2040, {COUNTED}"),
+    ("2022 - 2024", "2024-08-31", "2024", "stated: end year of the range 2022-2024"),
+    ("the period of 2022 - 2024", "2024-08-31", "2024", "stated: end year of the range 2022-2024"),
+    ("in the period 2021-2025", "2022", "2025", "stated: end year of the range 2021-2025"),
+    ("from 2021 to 2025", "2022", "2025", "stated: end year of the range 2021-2025"),
 ]
 
 
@@ -358,7 +369,7 @@ def test_parse_period_table(text, published, iso, basis):
     "text",
     [
         "someday", "2021-13", "Smarch 2020", "31/02/2024", "2024-02-30", "2024 - 2022", "in",
-        "0000", "the year 2020", "20201",
+        "0000", "the year 2020", "20201", "since 2025", "since", "since someday",
     ],
 )
 def test_parse_period_rejects(text):

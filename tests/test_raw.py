@@ -3,6 +3,7 @@ import csv
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers import paths
@@ -77,6 +78,39 @@ def test_bad_figures_are_named_by_file_line_and_id(raw_copy, sources_dir, change
         raw.load_raw_layer(raw_copy, sources_dir)
 
 
+def update_figure(figure_id: str, **fields):
+    """A change for rewrite_figures: set some fields of one figure."""
+    def change(rows):
+        next(row for row in rows if row["figure_id"] == figure_id).update(fields)
+    return change
+
+
+@pytest.mark.parametrize("figure_id, fields, expected", [
+    ("s004-27", {"relates_to": "s004-26 s004-25"},
+     r"\[s004-27\]: relates_to 's004-26 s004-25': expected 'part / base' readings separated by '; '"),
+    ("s004-27", {"relates_to": "s003-01 / s004-25"}, r"\[s004-27\]: relates_to: part 's003-01' is not a figure of s004"),
+    ("s004-27", {"relates_to": "s004-26 / s003-01"},
+     r"\[s004-27\]: relates_to: base 's003-01' is neither '\?', a figure of s004, nor an indicator in indicators\.csv"),
+    ("s004-30", {"relates_to": "s004-26 / s004-25"},
+     r"\[s004-30\]: relates_to is for a multiple or a share \(unit times or percent\); "
+     r"indicator 'project06_guiding_viewpoints' is in 'count'"),
+    ("s002-10", {"period_inferred": "2022"},
+     r"\[s002-10\]: period_inferred '2022': expected 'YYYY\[-MM\[-DD\]\]: why'"),
+    ("s002-10", {"period_raw": "2022"},
+     r"\[s002-10\]: period_inferred is only for figures whose text gives no period; period_raw is '2022'"),
+])
+def test_bad_relations_and_inferred_periods_are_named_by_file_line_and_id(raw_copy, sources_dir, figure_id, fields,
+                                                                          expected):
+    rewrite_figures(raw_copy, update_figure(figure_id, **fields))
+    with pytest.raises(raw.RawDataError, match=r"figures\.csv:\d+ " + expected):
+        raw.load_raw_layer(raw_copy, sources_dir)
+
+
+def test_relations_read_each_reading():
+    assert raw.relations("s004-18 / ?; s004-19 / ?") == [raw.Relation("s004-18", "?"), raw.Relation("s004-19", "?")]
+    assert raw.relations("s002-14 / public_services_total") == [raw.Relation("s002-14", "public_services_total")]
+
+
 def test_a_wrong_checksum_names_the_source(raw_copy, sources_dir):
     path = raw_copy / "sources.csv"
     text = path.read_text(encoding="utf-8")
@@ -102,11 +136,48 @@ def test_audit_flags_a_token_nobody_captured(raw_copy, sources_dir):
     assert (rebuilt["status"] == "unexplained").any()
 
 
-def test_audit_counts_every_numeric_token(sources_dir):
+def test_audit_counts_every_number_in_digits_and_in_words(sources_dir):
     layer = raw.load_raw_layer(paths.DATA_RAW, sources_dir)
     rebuilt = audit.build_audit(layer, raw.load_out_of_scope())
-    expected = sum(len(re.findall(r"\d+(?:[.,]\d+)*", text)) for text in layer.texts.values())
-    assert len(rebuilt) == expected
+    digits = sum(len(re.findall(r"\d+(?:[.,]\d+)*", text)) for text in layer.texts.values())
+    words = rebuilt[~rebuilt["token"].str[0].str.isdigit()]
+    assert len(rebuilt) == digits + len(words)
+    assert set(words["token"].str.lower()) <= set(audit.NUMBER_WORDS)
+    assert len(words) == 35
+
+
+@pytest.mark.parametrize("source_id, token, status, figure_ids", [
+    ("s001", "sixth", "captured", "s001-02"),            # "In Southeast Asia, Vietnam ranked sixth."
+    ("s001", "five", "captured", "s001-25"),             # "sets out five objectives"
+    ("s002", "five", "captured", "s002-10"),             # "a rise of five places since 2020"
+    ("s004", "decade", "captured", "s004-15"),           # "maintain it for about a decade"
+    ("s004", "two", "captured", "s004-09;s004-10"),      # "For two consecutive years 2022 and 2023"
+    ("s000", "First", "out_of_scope", ""),               # "The First Counselor"
+    ("s004", "once", "out_of_scope", ""),                # "once the focus and key points"
+])
+def test_audit_covers_numbers_written_as_words(sources_dir, source_id, token, status, figure_ids):
+    layer = raw.load_raw_layer(paths.DATA_RAW, sources_dir)
+    rebuilt = audit.build_audit(layer, raw.load_out_of_scope())
+    rows = rebuilt[(rebuilt["source_id"] == source_id) & (rebuilt["token"] == token)]
+    assert (status, figure_ids) in set(zip(rows["status"], rows["figure_ids"]))
+
+
+def test_an_unexplained_number_word_is_flagged(raw_copy, sources_dir):
+    path = raw_copy / "out_of_scope.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if "once the focus" not in line), encoding="utf-8")
+    layer = raw.load_raw_layer(raw_copy, sources_dir)
+    rebuilt = audit.build_audit(layer, raw.load_out_of_scope(path))
+    unexplained = rebuilt[rebuilt["status"] == "unexplained"]
+    assert list(zip(unexplained["source_id"], unexplained["token"])) == [("s004", "once")]
+
+
+def test_a_number_word_is_captured_whatever_its_case():
+    figures = pd.DataFrame([{"figure_id": "t-01", "value_raw": "sixth", "period_raw": "", "change_raw": "", "note": "",
+                             "quote": "Vietnam ranked Sixth"}])
+    out_of_scope = pd.DataFrame(columns=["context", "reason"])
+    rows = audit.audit_source("t", "In 2020 Vietnam ranked Sixth.", figures, out_of_scope)
+    assert [(r["token"], r["status"]) for r in rows] == [("2020", "unexplained"), ("Sixth", "captured")]
 
 
 def test_stale_out_of_scope_context_is_an_error(raw_copy, sources_dir):

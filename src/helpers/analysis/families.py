@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from helpers.analysis import tables
-from helpers.analysis.findings import (official_text, ordinal, series_text, short_number, targets_text,
-                                       value_label)
+from helpers.analysis.findings import by_year, official_text, ordinal, series_text, targets_text, value_label
+from helpers.numbers import Bounded, bounded_text, number_text
 from helpers.analysis.tables import KIND_ORDER, CleanData, Selection
 
 
@@ -23,6 +23,7 @@ class Chart:
     y_label: str = ""
     invert: bool = False  # ranks: 1 at the top
     highlight: str = ""  # the country picked out among others
+    rank_of: int | None = None  # for ranks: how many are ranked, so that the axis shows the whole range
 
 
 @dataclass
@@ -129,7 +130,7 @@ def plural(count: int, noun: str) -> str:
 
 
 def official_with_claims(data: CleanData, chosen: Selection, name: str, title: str, indicators: list[str],
-                         y_label: str, invert: bool = True) -> View:
+                         y_label: str, invert: bool = True, rank_of: int | None = None) -> View:
     """The official series of these indicators for the country, with the articles' claims drawn over it."""
     official = tables.official_series(data, indicators, [chosen.country], chosen.start_year, chosen.end_year)
     claims = tables.select(data, chosen, indicators, ("observed", "derived"))
@@ -144,14 +145,14 @@ def official_with_claims(data: CleanData, chosen: Selection, name: str, title: s
               if i in set(claims["indicator"])]
     lines += verdict_lines(data, claims)
     alt = f"{title}. Chart of {', '.join(names[i] for i in present)} for {span(chosen)}. " + " ".join(lines)
-    return View(name, title, rows, Chart("timeseries", names, y_label, invert), alt, lines,
+    return View(name, title, rows, Chart("timeseries", names, y_label, invert, rank_of=rank_of), alt, lines,
                 extra_source=official_source(data, rows))
 
 
 def egov_global_ranks(data: CleanData, chosen: Selection) -> View:
     return official_with_claims(data, chosen, "egov_global_ranks", f"{chosen.country}: UN e-government ranks",
                                 ["egdi_rank", "osi_rank", "open_data_rank"],
-                                RANK_AXIS.format(members=survey_members(data)))
+                                RANK_AXIS.format(members=survey_members(data)), rank_of=survey_members(data))
 
 
 def egov_indexes(data: CleanData, chosen: Selection) -> View:
@@ -172,7 +173,7 @@ def egov_asean_ranks(data: CleanData, chosen: Selection) -> View:
     if asean_place(data, chosen):
         return not_applicable("egov_asean_ranks", title, asean_place(data, chosen))
     return official_with_claims(data, chosen, "egov_asean_ranks", title, ["egdi_rank_asean", "osi_rank_asean"],
-                                ASEAN_AXIS)
+                                ASEAN_AXIS, rank_of=len(tables.ASEAN))
 
 
 def egov_asean_over_time(data: CleanData, chosen: Selection) -> View:
@@ -192,7 +193,7 @@ def egov_asean_over_time(data: CleanData, chosen: Selection) -> View:
              f"{survey_members(data)} UN members."]
     alt = f"{title}, {period_span(list(rows['period']))}. " + " ".join(lines)
     return View(name, title, rows, Chart("country_lines", {}, RANK_AXIS.format(members=survey_members(data)),
-                                         invert=True, highlight=chosen.country),
+                                         invert=True, highlight=chosen.country, rank_of=survey_members(data)),
                 alt, lines, headline=1, extra_source=official_source(data, rows))
 
 
@@ -210,7 +211,7 @@ def egov_asean_components(data: CleanData, chosen: Selection) -> View:
     median = wide.median()
     names = labels(data, ["egdi", "osi", "hci", "tii"])
     lines = [f"{rows['period'].iloc[0]} edition, {chosen.country}: "
-             + "; ".join(f"{names[i]} {mine[i]:.3f} (Southeast Asian median {median[i]:.3f})"
+             + "; ".join(f"{names[i]} {number_text(mine[i], 'index')} (Southeast Asian median {number_text(median[i], 'index')})"
                          for i in ["egdi", "osi", "hci", "tii"]) + "."]
     weakest = min(["osi", "hci", "tii"], key=lambda i: mine[i] - median[i])
     lines.append(f"Against the regional median, {chosen.country}'s weakest component is the {names[weakest]}.")
@@ -244,7 +245,8 @@ def egov_top50(data: CleanData, chosen: Selection) -> View:
         lines.append(f"The documents give {len(years)} different years for this target: {by}.")
     names = labels(data, ["egdi_rank"])
     alt = f"{title}. " + " ".join(lines)
-    return View(name, title, rows, Chart("timeseries", names, RANK_AXIS.format(members=survey_members(data)), True),
+    return View(name, title, rows, Chart("timeseries", names, RANK_AXIS.format(members=survey_members(data)), True,
+                                         rank_of=survey_members(data)),
                 alt, lines, headline=1 if len(lines) > 1 else 0, extra_source=official_source(data, rows))
 
 
@@ -263,28 +265,23 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
         return no_data(data, name, title, chosen, [count_indicator])
     shares = tables.share_of_population(counts, people)
     lines = [f"{value_label(r)} {data.title(count_indicator)} ({r['period']}, {r['source_id']}) = "
-             f"{r['share_percent']:g}% of {short_number(r['population'], 'count')} people "
-             f"({r['population_producer']}, {r['population_period']}"
+             f"{bounded_text(Bounded(r['share_percent'], r['share_qualifier']), 'percent', computed=True)} of "
+             f"{number_text(r['population'], 'count')} people ({r['population_producer']}, {r['population_period']}"
              + (f"; {r['population_basis']})" if r["population_basis"] else ")") for _, r in shares.iterrows()]
     stated = tables.select(data, chosen, [share_indicator], ("observed",))
-    # whether a stated share fits is the clean step's consistency check's call, not recomputed here
-    misfits = set(data.checks.loc[data.checks["check"] == "population_share", "figure_ids"])
+    # whether a stated share fits is the clean step's consistency check's call, and its words, not redone here
+    findings = data.checks[data.checks["check"] == "population_share"].set_index("figure_ids")["message"]
     for _, claim in stated.iterrows():
         match = shares[(shares["source_id"] == claim["source_id"]) & (shares["period"] == claim["period"])]
         if match.empty:
             continue
         count = match.iloc[0]
         claimed = f"The claim '{value_label(claim)} of the population' ({claim['source_id']} {claim['figure_id']})"
-        if ";".join(sorted({claim["figure_id"], count["figure_id"]})) in misfits:
-            implied_population = float(count["value"]) * 100 / float(claim["value"])
-            lines.append(f"{claimed} does not fit: the count is {count['share_percent']:g}% of the "
-                         f"population, and {value_label(claim)} would mean a population of "
-                         f"{short_number(implied_population, 'count')}.")
-        else:
-            lines.append(f"{claimed} fits the count.")
+        finding = findings.get(";".join(sorted({claim["figure_id"], count["figure_id"]})))
+        lines.append(f"{claimed}: {finding}" if finding else f"{claimed} fits the count.")
     plotted = pd.concat([
         shares.assign(indicator=f"{count_indicator}_share", value=shares["share_percent"], unit="percent",
-                      qualifier=shares["qualifier"]),
+                      qualifier=shares["share_qualifier"]),
         stated,
     ], ignore_index=True)
     plotted["date"] = plotted["period"].map(tables.period_date)
@@ -301,11 +298,12 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
     ratios = tables.ratio_on_same_period(top, bottom) if not (top.empty or bottom.empty) else pd.DataFrame()
     if ratios.empty:
         return no_data(data, name, title, chosen, [numerator, denominator])
-    lines = [f"{r['period']} ({r['source_id']}): {short_number(r['value_num'], 'count')} "
-             f"{data.title(numerator)} / {short_number(r['value_den'], 'count')} "
-             f"{data.title(denominator)} = {r['ratio_percent']:g}%" for _, r in ratios.iterrows()]
+    lines = [f"{r['period']} ({r['source_id']}): {value_label(numerator_row(r))} {data.title(numerator)} / "
+             f"{value_label(denominator_row(r))} {data.title(denominator)} = "
+             f"{bounded_text(Bounded(r['ratio_percent'], r['ratio_qualifier']), 'percent', computed=True)}"
+             for _, r in ratios.iterrows()]
     plotted = ratios.assign(indicator=f"{numerator}_per_{denominator}", value=ratios["ratio_percent"],
-                            unit="percent", kind="observed", qualifier="approx")
+                            unit="percent", kind="observed", qualifier=ratios["ratio_qualifier"])
     plotted["date"] = plotted["period"].map(tables.period_date)
     names = {f"{numerator}_per_{denominator}": f"{data.title(numerator)} per {data.title(denominator)}"}
     view = View(name, title, plotted, Chart("timeseries", names, "Percent"), f"{title}. " + " ".join(lines), lines,
@@ -315,6 +313,14 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
     return view
 
 
+def numerator_row(merged) -> dict:
+    return {"value": merged["value_num"], "unit": merged["unit_num"], "qualifier": merged["qualifier_num"]}
+
+
+def denominator_row(merged) -> dict:
+    return {"value": merged["value_den"], "unit": merged["unit_den"], "qualifier": merged["qualifier_den"]}
+
+
 # ------------------------------------------------------------------ digital economy and services
 
 def stated_facts(data: CleanData, chosen: Selection, name: str, title: str, indicators: list[str]) -> View:
@@ -322,7 +328,7 @@ def stated_facts(data: CleanData, chosen: Selection, name: str, title: str, indi
     rows = tables.select(data, chosen, indicators)
     if rows.empty:
         return no_data(data, name, title, chosen, indicators)
-    lines = [f"{data.title(r['indicator'])}: {value_label(r)} ({r['kind']}, {r['period']}; "
+    lines = [f"{data.title(r['indicator'])}: {value_label(r)} ({r['kind']}, {r['period'] or 'no year given'}; "
              f"{r['source_id']} {r['figure_id']})" for _, r in rows.iterrows()]
     return View(name, title, rows, None, f"{title}. " + " ".join(lines), lines)
 
@@ -339,9 +345,10 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
     lines = []
     for _, p in progress.iterrows():
         where = ("no observed value yet" if pd.isna(p["latest"]) else
-                 f"latest {p['latest']:g}% ({p['latest_period']}), gap {p['gap']:g} points")
-        lines.append(f"{names[p['indicator']]}: target {p['target']:g}% by {p['target_year']} "
-                     f"({p['target_figure']}); {where}")
+                 f"latest {number_text(p['latest'], 'percent')} ({p['latest_period']}), gap "
+                 f"{number_text(p['gap'], 'points')} points")
+        lines.append(f"{names[p['indicator']]}: target {number_text(p['target'], 'percent')} "
+                     f"{by_year(p['target_year'])} ({p['target_figure']}); {where}")
     source_rows = rows[rows["figure_id"].isin(set(progress["target_figure"]) | set(progress["latest_figure"].dropna()))]
     view = View(name, title, progress, Chart("progress", names), f"{title}. " + " ".join(lines), lines)
     view.data.attrs["source_rows"] = source_rows

@@ -1,25 +1,10 @@
 """Findings as sentences computed from the data, so the notebooks never type a number in."""
 import pandas as pd
 
+from helpers.numbers import number_text
+
 QUALIFIER_SIGNS = {"exact": "", "approx": "~", "at_least": "≥", "at_most": "≤"}
-SCALES = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")]
-
-
-def short_number(value: float, unit: str) -> str:
-    """55250000 count -> '55.25 million'; 28 percent -> '28%'; 3.5 times -> '3.5x'; 86 rank -> '86'."""
-    value = float(value)
-    if unit == "percent":
-        return f"{value:g}%"
-    if unit == "times":
-        return f"{value:g}x"
-    if unit == "index":  # the UN publishes its indexes to four decimals
-        return f"{value:.4f}"
-    if unit in ("count", "vnd", "usd"):
-        for scale, word in SCALES[:3]:
-            if abs(value) >= scale:
-                number = f"{value / scale:,.2f}".rstrip("0").rstrip(".")
-                return f"{number} {word}" + ("" if unit == "count" else f" {unit.upper()}")
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,g}"
+ARROW = " → "
 
 
 def ordinal(number: int) -> str:
@@ -30,14 +15,14 @@ def ordinal(number: int) -> str:
 
 def value_label(row) -> str:
     """A value with its doubt: '~2.6 million', '≥76 million', '86/193'."""
-    text = QUALIFIER_SIGNS.get(row["qualifier"], "") + short_number(row["value"], row["unit"])
+    text = QUALIFIER_SIGNS.get(row["qualifier"], "") + number_text(row["value"], row["unit"])
     if row["unit"] == "rank" and not pd.isna(row.get("denominator")):
         text += f"/{int(row['denominator'])}"
     return text
 
 
 def series_text(label: str, rows: pd.DataFrame) -> str:
-    """'EGDI rank: 88/193 (2018, derived) -> 86/193 (2020) -> 86/193 (2022)'; one step per period and value."""
+    """'EGDI rank: 88/193 (2018, derived) → 86/193 (2020) → 86/193 (2022)'; one step per period and value."""
     stated = rows[rows["kind"] != "target"].sort_values(["period", "kind", "figure_id"])
     if stated.empty:
         return f"{label}: no stated value in the selection"
@@ -48,16 +33,21 @@ def series_text(label: str, rows: pd.DataFrame) -> str:
         extra = "" if (group["kind"] == "observed").any() else ", derived"
         sources = ",".join(sorted(set(group["source_id"])))
         steps.append(f"{value_label(first)} ({period}{extra}; {sources})")
-    return f"{label}: " + " -> ".join(steps)
+    return f"{label}: " + ARROW.join(steps)
 
 
 def official_text(label: str, rows: pd.DataFrame) -> str:
-    """'EGDI rank, official: 90 (2010) -> 83 (2012) -> ... -> 71 (2024)'; one step per edition."""
-    steps = [f"{short_number(r['value'], r['unit'])} ({r['period']})" for _, r in rows.sort_values("period").iterrows()]
-    return f"{label}: " + " -> ".join(steps)
+    """'EGDI rank, official: 90 (2010) → 83 (2012) → … → 71 (2024)'; one step per edition."""
+    steps = [f"{number_text(r['value'], r['unit'])} ({r['period']})" for _, r in rows.sort_values("period").iterrows()]
+    return f"{label}: " + ARROW.join(steps)
 
 
 def targets_text(label: str, rows: pd.DataFrame) -> list[str]:
     targets = rows[rows["kind"] == "target"].sort_values(["period", "figure_id"])
-    return [f"{label} target: {value_label(t)} by {t['period']} ({t['source_id']} {t['figure_id']})"
+    return [f"{label} target: {value_label(t)} {by_year(t['period'])} ({t['source_id']} {t['figure_id']})"
             for _, t in targets.iterrows()]
+
+
+def by_year(period: str) -> str:
+    """'by 2025', or 'with no year given' for a target the text dates nowhere."""
+    return f"by {period}" if period else "with no year given"

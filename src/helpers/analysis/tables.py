@@ -12,6 +12,7 @@ import pandas as pd
 
 from helpers import params, paths
 from helpers.data.clean import latest_day, whole_or_float
+from helpers.numbers import Bounded, ratio
 
 KIND_ORDER = ["observed", "derived", "target"]
 # The official series drawn beside the claims: kind "official", before the claims on the same spot.
@@ -77,13 +78,15 @@ def selection(data: CleanData, country, start_year, end_year, as_of) -> Selectio
 def select(data: CleanData, chosen: Selection, indicators: list[str], kinds=tuple(KIND_ORDER)) -> pd.DataFrame:
     """Rows of these indicators for the chosen country and years, from sources published by as_of.
 
-    A target is kept when its target year is in the span; observed and derived values likewise.
+    A target is kept when its target year is in the span, and always when the text gives it no year;
+    observed and derived values when their period is in the span.
     """
     rows = data.indicators
-    year = rows["period"].str[:4].astype(int)
+    year = pd.to_numeric(rows["period"].str[:4], errors="coerce")
+    in_span = year.between(chosen.start_year, chosen.end_year) | (year.isna() & (rows["kind"] == "target"))
     published_ok = rows["published"].map(lambda p: chosen.as_of is None or latest_day(p) <= chosen.as_of)
     keep = (rows["indicator"].isin(indicators) & rows["kind"].isin(kinds) & (rows["country"] == chosen.country)
-            & year.between(chosen.start_year, chosen.end_year) & published_ok)
+            & in_span & published_ok)
     picked = rows[keep].copy()
     picked["date"] = picked["period"].map(period_date)
     picked["kind"] = pd.Categorical(picked["kind"], KIND_ORDER, ordered=True)
@@ -92,7 +95,9 @@ def select(data: CleanData, chosen: Selection, indicators: list[str], kinds=tupl
 
 def period_date(period: str) -> pd.Timestamp:
     """Where a period is drawn on a time axis: a year on its tick (a survey edition, a calendar year),
-    a month mid-month, a day on the day."""
+    a month mid-month, a day on the day; no period (a target without a year) is not on the axis."""
+    if not period:
+        return pd.NaT
     parts = period.split("-")
     if len(parts) == 1:
         return pd.Timestamp(int(parts[0]), 1, 1)
@@ -139,16 +144,21 @@ def share_of_population(counts: pd.DataFrame, people: pd.DataFrame) -> pd.DataFr
         same_year = people[people["period"] == year]
         reference = same_year.iloc[0] if not same_year.empty else people.iloc[-1]
         basis = "" if not same_year.empty else f"the latest year available: the series ends before {year}"
+        share = ratio(Bounded(float(count["value"]), count["qualifier"]), Bounded(float(reference["value"]), "exact"))
         rows.append({**count.to_dict(), "population": int(reference["value"]), "population_period": reference["period"],
                      "population_basis": basis, "population_producer": reference["producer"],
-                     "share_percent": round(100 * float(count["value"]) / float(reference["value"]), 1)})
+                     "share_percent": round(100 * share.value, 1), "share_qualifier": share.qualifier})
     return pd.DataFrame(rows)
 
 
 def ratio_on_same_period(numerator: pd.DataFrame, denominator: pd.DataFrame) -> pd.DataFrame:
     """numerator / denominator where both are stated for the same period by the same source."""
     merged = numerator.merge(denominator, on=["period", "source_id", "country"], suffixes=("_num", "_den"))
-    merged["ratio_percent"] = (100 * merged["value_num"].astype(float) / merged["value_den"].astype(float)).round(1)
+    ratios = [ratio(Bounded(float(r.value_num), r.qualifier_num), Bounded(float(r.value_den), r.qualifier_den))
+              for r in merged.itertuples()]
+    # the ratio carries the bound its two figures allow: '~2.6 million / ≥76 million' is under 3.4%
+    merged["ratio_percent"] = [round(100 * r.value, 1) for r in ratios]
+    merged["ratio_qualifier"] = [r.qualifier for r in ratios]
     return merged.sort_values("period", ignore_index=True)
 
 

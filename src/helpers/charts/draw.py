@@ -1,9 +1,17 @@
 """One chart style for the project, and every chart saved with the exact data behind it.
 
-Each chart is written to figures_dir as SVG and PNG, with a CSV of its data and a JSON sidecar
-(title, alt text, source line) that the report reads. Files are byte-identical from run to run.
+Each chart is drawn twice, for a wide screen (name.svg) and for a phone (name.phone.svg), so that
+its text stays readable on both, and written to figures_dir with a CSV of its data and a JSON
+sidecar (title, alt text, source line, findings) that the report reads. Every point carries a
+tooltip (an SVG <title>: value as written, period, source, and the verbatim quote where there is
+one). Files are byte-identical from run to run.
 """
+import io
+import re
+import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import matplotlib
 
@@ -14,15 +22,21 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from helpers.analysis.findings import short_number, value_label  # noqa: E402
+from helpers import paths  # noqa: E402
+from helpers.analysis.findings import number_text, value_label  # noqa: E402
 from helpers.files import csv_text, json_text, write_files_atomic  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 KIND_MARKERS = {"official": ".", "observed": "o", "derived": "D", "target": "*"}
 KIND_FILLED = {"official": True, "observed": True, "derived": False, "target": True}
-KIND_SIZES = {"official": 30, "observed": 50, "derived": 50, "target": 90}
+KIND_SIZES = {"official": 40, "observed": 50, "derived": 50, "target": 90}
 MUTED = "#8c8c8c"
+# Figure widths in inches. At 8 pt, the smallest text drawn, the phone figure keeps text above 9 px on a
+# 390 px screen; the wide one is for screens from about 700 px.
+WIDTHS = {"svg": 8.0, "phone.svg": 4.2}
+SMALL_TEXT = 8
+MARKS_NOTE = "Marks: · official, ● observed, ◇ derived, ★ target; ~ approx, ≥ at least."
 
 
 def apply_style() -> None:
@@ -31,6 +45,7 @@ def apply_style() -> None:
     plt.rcParams.update({
         "figure.figsize": (8, 4.5), "figure.dpi": 100, "savefig.dpi": 100, "font.size": 11,
         "axes.titlesize": 13, "axes.titleweight": "bold", "axes.labelsize": 11, "legend.fontsize": 9,
+        "xtick.labelsize": 10, "ytick.labelsize": 10,
         "svg.hashsalt": "vn-digital-government", "svg.fonttype": "none", "path.simplify": True,
     })
 
@@ -39,94 +54,123 @@ def source_line(rows: pd.DataFrame, sources: pd.DataFrame, official: str = "") -
     """The chart's source: the articles its claims cite and the official datasets it draws, and how to read marks."""
     cited_ids = set(rows["source_id"].dropna()) if "source_id" in rows else set()
     used = sources[sources["source_id"].isin(cited_ids)].sort_values("source_id")
-    cited = "; ".join(f"{s.source_id} {s.outlet if s.outlet != 'not stated' else 'outlet not stated'}, {s.published}"
-                      for s in used.itertuples())
+    cited = "; ".join(f"{s.source_id} {s.outlet}, {s.published}" for s in used.itertuples())
     parts = [f"Official: {official}." if official else "", f"Articles: {cited}." if cited else ""]
-    marks = "Marks: · official, ● observed, ◇ derived, ★ target; ~ approx, ≥ at least." if cited else ""
-    return " ".join(["Source:", *(p for p in parts if p), marks]).strip()
+    return " ".join(["Source:", *(p for p in parts if p), MARKS_NOTE if cited else ""]).strip()
 
 
-def new_figure(title: str, source: str, height: float = 4.5):
-    fig, ax = plt.subplots(figsize=(8, height))
-    ax.set_title(title, loc="left")
-    fig.text(0.01, 0.01, source, fontsize=8, color="#444444", wrap=True)
-    fig.subplots_adjust(bottom=0.22, top=0.88, left=0.11, right=0.97)
+@dataclass
+class Tooltips:
+    """The text of each point's tooltip, by the SVG id of the mark that carries it."""
+    prefix: str
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def add(self, artist, text: str) -> None:
+        gid = f"{self.prefix}-tip{len(self.texts)}"
+        artist.set_gid(gid)
+        self.texts[gid] = text
+
+    def insert(self, svg: str) -> str:
+        """Put each tooltip first in its mark's group, where browsers show it on hover without any script."""
+        for gid, text in self.texts.items():
+            svg = svg.replace(f'<g id="{gid}">', f'<g id="{gid}"><title>{escape(text)}</title>', 1)
+        return svg
+
+
+def point_tip(row, label: str) -> str:
+    """A point's tooltip: what it is, its value as written, its period and where it comes from."""
+    if row.get("kind") == "official":
+        return f"{label}: {number_text(row['value'], row['unit'])} ({row['period']}), official ({row['dataset']})"
+    written = row.get("value_raw") or value_label(row)
+    # a computed ratio cites the two figures it divides
+    figures = row.get("figure_id") or " / ".join(row[c] for c in ("figure_id_num", "figure_id_den") if row.get(c))
+    text = f"{label}: {written} ({row['kind']}, {row['period']}); {row['source_id']} {figures}"
+    return text + (f' — "{row["quote"]}"' if row.get("quote") else "")
+
+
+def new_figure(title: str, width: float, height: float):
+    """A figure laid out by matplotlib's constrained layout, so that no label or legend is cut off."""
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    # over the whole figure, not only the plot, so that a long title wraps instead of running off the edge
+    fig.suptitle(textwrap.fill(title, int(width * 8.5)), x=0.01, ha="left", fontsize=plt.rcParams["axes.titlesize"],
+                 fontweight=plt.rcParams["axes.titleweight"])
     return fig, ax
 
 
-def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str]) -> None:
+def legend_below(fig, ax, width: float) -> None:
+    """The legend outside the plot, under it, so that it covers no data."""
+    handles, names = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, [textwrap.fill(n, int(width * 7)) for n in names], loc="outside lower left",
+                   ncol=1 if width < 6 else 2, frameon=False)
+
+
+def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips) -> None:
     """One line per indicator, through its official series where there is one, else through its observed and
-    derived points; claims and targets as marks over it; every point labelled once."""
-    kinds = rows["kind"].astype(str)
-    for colour, (indicator, group) in zip(PALETTE, rows.assign(kind=kinds).groupby("indicator", sort=True)):
+    derived points; claims and targets as marks over it; every point labelled once and given a tooltip."""
+    # a target with no year has no place on a time axis: the findings under the chart name it
+    dated = rows[rows["date"].notna()]
+    kinds = dated["kind"].astype(str)
+    for colour, (indicator, group) in zip(PALETTE, dated.assign(kind=kinds).groupby("indicator", sort=True)):
         official = group[group["kind"] == "official"]
         line = (official if not official.empty else group[group["kind"] != "target"]).sort_values("date")
         ax.plot(line["date"], line["value"].astype(float), color=colour, linewidth=1.5, label=labels[indicator])
         # official first, then target and derived, so an observed point on the same spot stays visible on top
         for kind in ["official", "target", "derived", "observed"]:
-            points = group[group["kind"] == kind]
-            if points.empty:
-                continue
-            ax.scatter(points["date"], points["value"].astype(float), marker=KIND_MARKERS[kind], s=KIND_SIZES[kind],
-                       facecolors=colour if KIND_FILLED[kind] else "white", edgecolors=colour, zorder=3)
-        for (date, value), row in group.groupby(["date", "value"], sort=True).first().iterrows():
-            ax.annotate(value_label(row.to_dict() | {"value": value}), (date, float(value)),
-                        textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8, color=colour)
+            for _, point in group[group["kind"] == kind].iterrows():
+                mark = ax.scatter([point["date"]], [float(point["value"])], marker=KIND_MARKERS[kind],
+                                  s=KIND_SIZES[kind], facecolors=colour if KIND_FILLED[kind] else "white",
+                                  edgecolors=colour, zorder=3)
+                tips.add(mark, point_tip(point, labels[indicator]))
+        # labelled: each claim, and the official series at its ends (its other values are in the tooltips)
+        labelled = group[(group["kind"] != "official") | group["date"].isin([official["date"].min(),
+                                                                              official["date"].max()])]
+        for (date, value), row in labelled.groupby(["date", "value"], sort=True).first().iterrows():
+            ax.annotate(value_label(row.to_dict() | {"value": value, "denominator": None}), (date, float(value)),
+                        textcoords="offset points", xytext=(0, 8), ha="center", fontsize=SMALL_TEXT, color=colour)
 
 
-def year_ticks(ax, dates: pd.Series) -> None:
+def year_ticks(ax, dates: pd.Series, width: float) -> None:
     """A tick on each year, or every second or fifth year when the span is long, so that no label overlaps."""
     years = dates.max().year - dates.min().year
-    ax.xaxis.set_major_locator(mdates.YearLocator(1 if years <= 10 else 2 if years <= 20 else 5))
+    room = 10 if width >= 6 else 5
+    ax.xaxis.set_major_locator(mdates.YearLocator(1 if years <= room else 2 if years <= 2 * room else 5))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
-def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, source: str,
-               invert: bool = False):
-    fig, ax = new_figure(title, source)
-    plot_series(ax, rows, labels)
-    ax.set_xlabel("Period (year; as-of date for counts)")
-    year_ticks(ax, rows["date"])
-    if set(rows["unit"]) == {"rank"}:
+def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_label: str, width: float) -> None:
+    """An honest value axis: counts and percentages from zero; ranks over their whole range (1 to the number
+    ranked, or from 1 where that is unknown), unless the ranks drawn sit in a narrow band of it, where the
+    axis is cut to that band and its label says so."""
+    units = set(rows["unit"])
+    values = rows["value"].astype(float)
+    if units == {"rank"}:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel(y_label)
-    if invert:
+        low, high = 1, rank_of or int(values.max()) + 1
+        if rank_of and values.max() - values.min() < 0.4 * rank_of:
+            pad = max(2.0, 0.12 * (values.max() - values.min()))
+            low, high = max(1, int(values.min() - pad)), min(rank_of, int(values.max() + pad) + 1)
+            y_label += f" (axis cut: ranks {low} to {high} of {rank_of})"
+        margin = 0.04 * (high - low)
+        ax.set_ylim(high + margin, low - margin) if invert else ax.set_ylim(low - margin, high + margin)
+    elif units <= {"count", "percent"}:
+        ax.set_ylim(bottom=0, top=float(rows["value"].astype(float).max()) * 1.15)
+        if units == {"count"}:
+            ax.yaxis.set_major_formatter(lambda value, _: number_text(value, "count"))
+    elif invert:
         ax.invert_yaxis()
-    if set(rows["unit"]) == {"count"}:
-        ax.yaxis.set_major_formatter(lambda value, _: short_number(value, "count"))
-    ax.margins(x=0.08, y=0.15)
-    ax.legend(loc="best", frameon=False)
-    return fig
+    ax.set_ylabel(textwrap.fill(y_label, 40 if width >= 6 else 30))
 
 
-def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, source: str, invert: bool = False):
-    """One line per country over the editions, the chosen country in colour and the others muted, each named at its end."""
-    fig, ax = new_figure(title, source)
-    ends = []
-    for country, group in rows.groupby("country", sort=True):
-        group = group.sort_values("date")
-        mine = country == highlight
-        colour = PALETTE[0] if mine else MUTED
-        ax.plot(group["date"], group["value"].astype(float), color=colour, linewidth=2.5 if mine else 1,
-                marker="o" if mine else ".", markersize=5 if mine else 3, zorder=3 if mine else 2)
-        ends.append((float(group.iloc[-1]["value"]), group.iloc[-1]["date"], country, colour, mine))
-        if mine:
-            for _, point in group.iloc[:-1].iterrows():
-                ax.annotate(str(point["value"]), (point["date"], float(point["value"])), textcoords="offset points",
-                            xytext=(0, 8), ha="center", fontsize=8, color=colour)
-    # each line named at its end; names pushed apart where the lines end close together
-    values = [value for value, *_ in ends]
-    places = spread(values, min_gap=(max(values) - min(values)) / 28 if len(values) > 1 else 1)
-    for (value, date, country, colour, mine), place in zip(ends, places):
-        ax.annotate(f"{country} {value:g}", (date, value), xytext=(date + pd.Timedelta(days=120), place),
-                    textcoords="data", va="center", fontsize=8, color=colour, fontweight="bold" if mine else "normal")
-    ax.set_xlabel("UN E-Government Survey edition")
-    year_ticks(ax, rows["date"])
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel(y_label)
-    if invert:
-        ax.invert_yaxis()
-    ax.margins(x=0.12, y=0.05)
+def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, width: float, tips: Tooltips,
+               invert: bool = False, rank_of: int | None = None):
+    fig, ax = new_figure(title, width, 4.5 if width >= 6 else 4.4)
+    plot_series(ax, rows, labels, tips)
+    ax.set_xlabel("Period (year; as-of date for counts)")
+    year_ticks(ax, rows["date"].dropna(), width)
+    value_axis(ax, rows, invert, rank_of, y_label, width)
+    ax.margins(x=0.08)
+    legend_below(fig, ax, width)
     return fig
 
 
@@ -141,16 +185,55 @@ def spread(values: list[float], min_gap: float) -> list[float]:
     return placed
 
 
-def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title: str, x_label: str, source: str):
+def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, width: float, tips: Tooltips,
+                  invert: bool = False, rank_of: int | None = None):
+    """One line per country over the editions, the chosen country in colour and the others muted, each named at its end."""
+    fig, ax = new_figure(title, width, 4.8 if width >= 6 else 5.2)
+    ends = []
+    for country, group in rows.groupby("country", sort=True):
+        group = group.sort_values("date")
+        mine = country == highlight
+        colour = PALETTE[0] if mine else MUTED
+        ax.plot(group["date"], group["value"].astype(float), color=colour, linewidth=2.5 if mine else 1,
+                zorder=3 if mine else 2)
+        for _, point in group.iterrows():
+            mark = ax.scatter([point["date"]], [float(point["value"])], s=30 if mine else 10, color=colour,
+                              zorder=4 if mine else 2)
+            tips.add(mark, point_tip(point, f"{country}, EGDI rank"))
+        ends.append((float(group.iloc[-1]["value"]), group.iloc[-1]["date"], country, colour, mine))
+        if mine:
+            for _, point in group.iloc[:-1].iterrows():
+                ax.annotate(str(point["value"]), (point["date"], float(point["value"])), textcoords="offset points",
+                            xytext=(0, 8), ha="center", fontsize=SMALL_TEXT, color=colour)
+    # each line named at its end; names pushed apart where the lines end close together
+    values = [value for value, *_ in ends]
+    span = rank_of or (max(values) - min(values)) or 1
+    places = spread(values, min_gap=span / (26 if width >= 6 else 20))
+    for (value, date, country, colour, mine), place in zip(ends, places):
+        ax.annotate(f"{country} {number_text(value, 'rank')}", (date, value), xytext=(date + pd.Timedelta(days=120), place),
+                    textcoords="data", va="center", fontsize=SMALL_TEXT, color=colour,
+                    fontweight="bold" if mine else "normal")
+    ax.set_xlabel("UN E-Government Survey edition")
+    year_ticks(ax, rows["date"], width)
+    value_axis(ax, rows, invert, rank_of, y_label, width)
+    ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=900 if width >= 6 else 1300))
+    return fig
+
+
+def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title: str, x_label: str, width: float,
+               tips: Tooltips):
     """Each country's index and its components side by side (one bar each), best first; the chosen country in bold."""
     indicators = [i for i in ["egdi", "osi", "hci", "tii"] if i in set(rows["indicator"])]
     wide = rows.pivot(index="country", columns="indicator", values="value").astype(float)[indicators]
     wide = wide.sort_values(indicators[0], ascending=False)
-    fig, ax = new_figure(title, source, height=1.8 + 0.45 * len(wide))
+    fig, ax = new_figure(title, width, 2.4 + 0.5 * len(wide))
     bar = 0.8 / len(indicators)
+    edition = rows["period"].iloc[0]
     for offset, (colour, indicator) in enumerate(zip(PALETTE, indicators)):
         positions = [row + (offset - (len(indicators) - 1) / 2) * bar for row in range(len(wide))]
-        ax.barh(positions, wide[indicator], height=bar, color=colour, label=labels[indicator])
+        bars = ax.barh(positions, wide[indicator], height=bar, color=colour, label=labels[indicator])
+        for patch, (country, value) in zip(bars, wide[indicator].items()):
+            tips.add(patch, f"{country}, {labels[indicator]}: {value:.4f} ({edition}), official")
     ax.set_yticks(range(len(wide)), wide.index)
     for tick in ax.get_yticklabels():
         if tick.get_text() == highlight:
@@ -158,85 +241,103 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel(x_label)
-    # above the bars, so that it covers none
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8)
-    ax.set_title(title, loc="left", pad=34)
-    fig.subplots_adjust(bottom=0.12, top=0.86)
+    legend_below(fig, ax, width)
     return fig
 
 
-def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, source: str):
+def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, width: float, tips: Tooltips):
     """Latest observed value (bar) against its target (star) for each indicator in percent."""
-    height = 1.5 + 0.45 * len(progress)
-    fig, ax = new_figure(title, source, height=max(height, 3.5))
-    names = [labels[i] for i in progress["indicator"]]
-    positions = range(len(progress))
+    fig, ax = new_figure(title, width, 1.8 + (0.55 if width >= 6 else 0.8) * len(progress))
+    names = [textwrap.fill(labels[i], 34 if width >= 6 else 22) for i in progress["indicator"]]
+    positions = list(range(len(progress)))
     latest = progress["latest"].astype(float).fillna(0)
-    ax.barh(positions, latest, color=PALETTE[0], label="latest observed")
-    ax.scatter(progress["target"].astype(float), positions, marker="*", s=140, color=PALETTE[3], zorder=3,
-               label="target")
-    for y, (_, row) in zip(positions, progress.iterrows()):
-        observed = "no observation" if pd.isna(row["latest"]) else f"{row['latest']:g}% ({row['latest_period']})"
-        ax.annotate(f"{observed} → target {row['target']:g}% by {row['target_year']}", (0, y), xytext=(4, -12),
-                    textcoords="offset points", fontsize=8, color="#222222")
-    ax.set_yticks(list(positions), names)
+    bars = ax.barh(positions, latest, color=PALETTE[0], label="latest observed")
+    stars = [ax.scatter([float(row["target"])], [y], marker="*", s=140, color=PALETTE[3], zorder=3,
+                        label="target" if y == 0 else None) for y, (_, row) in zip(positions, progress.iterrows())]
+    for y, bar, star, (_, row) in zip(positions, bars, stars, progress.iterrows()):
+        observed = ("none yet" if pd.isna(row["latest"]) else
+                    f"{number_text(row['latest'], 'percent')} ({row['latest_period']})")
+        target_year = f" by {row['target_year']}" if row["target_year"] else ", no year"
+        ax.annotate(f"{observed} → target {number_text(row['target'], 'percent')}{target_year}", (0, y),
+                    xytext=(4, -12), textcoords="offset points", fontsize=SMALL_TEXT, color="#222222")
+        tips.add(bar, f"{labels[row['indicator']]}: latest {observed} ({row['latest_figure'] or 'none'})")
+        tips.add(star, f"{labels[row['indicator']]}: target {number_text(row['target'], 'percent')}{target_year} "
+                       f"({row['target_figure']})")
+    ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
     ax.set_xlabel("Percent")
-    ax.legend(loc="lower right", frameon=False)
-    fig.subplots_adjust(left=0.38)
+    legend_below(fig, ax, width)
     return fig
 
 
-def figure(view, source: str):
-    """The matplotlib figure of a view, as its chart spec asks."""
+def figure(view, width: float, tips: Tooltips):
+    """The matplotlib figure of a view, as its chart spec asks, `width` inches wide."""
     spec = view.chart
     if spec.kind == "progress":
-        return progress_bars(view.data, spec.labels, view.title, source)
+        return progress_bars(view.data, spec.labels, view.title, width, tips)
     if spec.kind == "country_lines":
-        return country_lines(view.data, spec.highlight, view.title, spec.y_label, source, spec.invert)
+        return country_lines(view.data, spec.highlight, view.title, spec.y_label, width, tips, spec.invert,
+                             spec.rank_of)
     if spec.kind == "components":
-        return components(view.data, spec.labels, spec.highlight, view.title, spec.y_label, source)
-    return timeseries(view.data, spec.labels, view.title, spec.y_label, source, invert=spec.invert)
+        return components(view.data, spec.labels, spec.highlight, view.title, spec.y_label, width, tips)
+    return timeseries(view.data, spec.labels, view.title, spec.y_label, width, tips, spec.invert, spec.rank_of)
 
 
-def figure_bytes(fig, fmt: str) -> bytes:
-    import io
+def own_ids(svg: str, prefix: str) -> str:
+    """Every element id of the SVG (and every reference to it) prefixed, so that many charts can share one page."""
+    for element_id in re.findall(r'\sid="([^"]+)"', svg):
+        if element_id.startswith(f"{prefix}-"):
+            continue  # a tooltip's mark, named by its chart already
+        new = f"{prefix}-{element_id}"
+        svg = (svg.replace(f'id="{element_id}"', f'id="{new}"').replace(f'"#{element_id}"', f'"#{new}"')
+               .replace(f"url(#{element_id})", f"url(#{new})"))
+    return svg
 
+
+def svg_bytes(fig, prefix: str, tips: Tooltips) -> bytes:
+    """The figure as SVG with its tooltips, its element ids its own (`prefix`), so that charts share a page."""
     buffer = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buffer, format=fmt, metadata=metadata)
-    return buffer.getvalue()
+    with plt.rc_context({"svg.hashsalt": prefix}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return own_ids(tips.insert(buffer.getvalue().decode("utf-8")), prefix).encode("utf-8")
 
 
-def save_chart(fig, data: pd.DataFrame, name: str, figures_dir: Path, title: str, alt: str, source: str,
-               findings: list[str], headline: str) -> Path:
-    """Write name.svg, name.png, name.csv (the data drawn) and name.json (title, alt text, source, findings)."""
-    figures_dir = Path(figures_dir)
-    sidecar = {"name": name, "title": title, "alt": alt, "source": source, "empty": False, "findings": findings,
-               "headline": headline}
-    write_files_atomic({figures_dir / f"{name}.svg": figure_bytes(fig, "svg"),
-                        figures_dir / f"{name}.png": figure_bytes(fig, "png"),
-                        figures_dir / f"{name}.csv": csv_text(data.drop(columns=["date"], errors="ignore")),
-                        figures_dir / f"{name}.json": json_text(sidecar)}, only_changed=True)
-    return figures_dir / f"{name}.png"
+def save_chart(view, figures_dir: Path, alt: str, source: str) -> Path:
+    """Write the chart for wide screens and for phones, its data (CSV) and its sidecar (title, alt, source, findings)."""
+    files = {}
+    for suffix, width in WIDTHS.items():
+        tips = Tooltips(f"{view.name}-{suffix.split('.')[0]}")
+        fig = figure(view, width, tips)
+        files[paths.chart_file(figures_dir, view.name, suffix)] = svg_bytes(fig, tips.prefix, tips)
+        plt.close(fig)
+    sidecar = {"name": view.name, "title": view.title, "alt": alt, "source": source, "empty": False,
+               "findings": view.findings, "headline": view.headline_text()}
+    files[paths.chart_file(figures_dir, view.name, "csv")] = csv_text(view.data.drop(columns=["date"], errors="ignore"))
+    files[paths.chart_file(figures_dir, view.name, "json")] = json_text(sidecar)
+    write_files_atomic(files, only_changed=True)
+    return paths.chart_file(figures_dir, view.name, "svg")
+
+
+def remove_images(name: str, figures_dir: Path) -> None:
+    for suffix in WIDTHS:
+        paths.chart_file(figures_dir, name, suffix).unlink(missing_ok=True)
 
 
 def save_text(name: str, figures_dir: Path, title: str, data: pd.DataFrame, alt: str, source: str,
               findings: list[str], headline: str) -> None:
     """A view without a chart: its findings and the table of its data, which the report shows as they are."""
-    for suffix in ("svg", "png"):
-        (Path(figures_dir) / f"{name}.{suffix}").unlink(missing_ok=True)
+    remove_images(name, figures_dir)
     sidecar = {"name": name, "title": title, "alt": alt, "source": source, "empty": False, "chart": False,
                "findings": findings, "headline": headline}
-    write_files_atomic({Path(figures_dir) / f"{name}.csv": csv_text(data.drop(columns=["date"], errors="ignore")),
-                        Path(figures_dir) / f"{name}.json": json_text(sidecar)}, only_changed=True)
+    write_files_atomic({paths.chart_file(figures_dir, name, "csv"): csv_text(data.drop(columns=["date"], errors="ignore")),
+                        paths.chart_file(figures_dir, name, "json"): json_text(sidecar)}, only_changed=True)
 
 
 def save_empty(name: str, figures_dir: Path, title: str, message: str, findings: list[str], headline: str) -> None:
     """In place of a chart that has no data: a note the notebook prints and the report shows."""
-    for suffix in ("svg", "png", "csv"):
-        (Path(figures_dir) / f"{name}.{suffix}").unlink(missing_ok=True)
+    remove_images(name, figures_dir)
+    paths.chart_file(figures_dir, name, "csv").unlink(missing_ok=True)
     sidecar = {"name": name, "title": title, "alt": message, "source": "", "empty": True, "findings": findings,
                "headline": headline}
-    write_files_atomic({Path(figures_dir) / f"{name}.json": json_text(sidecar)})
+    write_files_atomic({paths.chart_file(figures_dir, name, "json"): json_text(sidecar)})

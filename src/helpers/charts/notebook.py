@@ -1,9 +1,8 @@
 """What a notebook cell calls to show a view: its chart (or empty-state note), its findings and citations."""
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image, Markdown, display
+from IPython.display import SVG, Markdown, display
 
 from helpers import params
 from helpers.analysis import tables
@@ -40,11 +39,9 @@ def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
     else:
         cited = view.data.attrs.get("source_rows", view.data)
         source = charts.source_line(cited, sources, view.extra_source)
-        fig = charts.figure(view, source)
-        png = charts.save_chart(fig, view.data, view.name, figures_dir, view.title, view.alt, source, view.findings,
-                                 view.headline_text())
-        plt.close(fig)
-        display(Image(filename=str(png)), metadata={"chart": view.name})
+        svg = charts.save_chart(view, figures_dir, view.alt, source)
+        display(SVG(filename=str(svg)), metadata={"chart": view.name})
+        print(source)
     print("\n".join(view.findings))
     return citations(view)
 

@@ -1,4 +1,11 @@
-"""Extraction audit: every numeric token of every source document, captured by a figure or explained.
+"""Extraction audit: every number of every source document, captured by a figure or explained.
+
+A number is a token of digits ("55.25", "2,800") or a number written as a word: cardinals and
+ordinals up to twenty ("two", "sixth"), tens ("thirty"), multiples and fractions ("once", "twice",
+"half", "a quarter", "four-fold" through its "four"), "a dozen", "a decade", "a century", and
+"hundreds", "thousands", "millions" with no digits. Words are matched case-insensitively and
+reported as written; "one" and "first" are audited too, so "no one" or "the First Counselor" is
+explained like a decree number.
 
 A token is captured by a figure when it lies inside the figure's quote (where the quote stands in
 the document) and the same token is written in the figure's value_raw, period_raw, change_raw or
@@ -18,12 +25,27 @@ from helpers.data import raw
 from helpers.files import csv_text, write_csv_atomic
 
 NUMERIC_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    " seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
+    " first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
+    " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+    " once twice thrice double doubled triple tripled quadruple half halves quarter quarters"
+    " dozen dozens decade decades century centuries hundreds thousands millions billions"
+).split()
+NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 CONTEXT_CHARS = 30
 AUDIT_COLUMNS = ["source_id", "line", "offset", "token", "context", "status", "figure_ids", "reason"]
 
 
 def numeric_tokens(text: str) -> list[re.Match]:
-    return list(NUMERIC_TOKEN.finditer(text))
+    """Every number in `text`, digits and words, in the order they stand."""
+    return sorted([*NUMERIC_TOKEN.finditer(text), *NUMBER_WORD.finditer(text)], key=lambda m: m.start())
+
+
+def token_key(token: str) -> str:
+    """What two spellings of one number share: 'Sixth' and 'sixth' are the same word."""
+    return token.lower()
 
 
 def spans(text: str, snippet: str) -> list[tuple[int, int]]:
@@ -38,7 +60,7 @@ def covers(spans_: list[tuple[int, int]], token: re.Match) -> bool:
 def figure_tokens(figure) -> set[str]:
     """The numeric tokens a figure writes down in its own fields."""
     fields = " ".join((figure.value_raw, figure.period_raw, figure.change_raw, figure.note))
-    return {m.group() for m in numeric_tokens(fields)}
+    return {token_key(m.group()) for m in numeric_tokens(fields)}
 
 
 def context_of(text: str, token: re.Match) -> str:
@@ -51,7 +73,8 @@ def audit_source(source_id: str, text: str, figures: pd.DataFrame, out_of_scope:
     scope_spans = [(o.reason, spans(text, o.context)) for o in out_of_scope.itertuples()]
     rows = []
     for token in numeric_tokens(text):
-        captured_by = [fid for fid, where, tokens in figure_spans if token.group() in tokens and covers(where, token)]
+        captured_by = [fid for fid, where, tokens in figure_spans
+                       if token_key(token.group()) in tokens and covers(where, token)]
         reasons = [reason for reason, where in scope_spans if covers(where, token)]
         status = "captured" if captured_by else "out_of_scope" if reasons else "unexplained"
         rows.append({

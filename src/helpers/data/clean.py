@@ -2,6 +2,20 @@
 
 One clean row per raw figure, plus one derived row per figure stated relative to another year.
 Any figure that cannot be read raises CleanError naming the file, the line and the figure_id.
+
+`period_basis` says how each period is known, and its first word says which of three cases it is:
+
+- `stated`: a date written in the text ('stated: end year of the range 2022-2024' when read off a
+  range);
+- `inferred: ...`: how the date was reached: a relative phrase ("this decade"), the as-of date of
+  an undated statement (the publication date; a running total "since 2021" is dated there too),
+  or the reason given in figures.csv `period_inferred`;
+- `none: ...`: a target the text gives no year for. Its period is empty: such a target never
+  takes the publication date, which would read as its deadline. Only targets can be undated; an
+  observed figure is always dated, at the latest by its statement.
+
+`denominator` is carried only where the text gives it (a rank "86/193", "76th out of 193
+countries", a count "48 out of 63"); the note of every rank says where its denominator comes from.
 """
 import datetime as dt
 from dataclasses import dataclass
@@ -14,8 +28,11 @@ from helpers.data.parse import ParseError, Period, parse_change, parse_period, p
 CLEAN_COLUMNS = [
     "indicator", "country", "period", "value", "unit", "kind", "qualifier", "source_id", "figure_id",
     "denominator", "value_low", "value_high", "alt_value", "alt_unit", "published", "period_basis", "note",
+    "relates_to",
 ]
+# An undated target's period is empty (None): it sorts after the dated rows of its indicator.
 SORT_KEY = ["indicator", "country", "period", "kind", "source_id", "figure_id"]
+UNDATED_TARGET = "none: a target the text gives no year for"
 # The units a parsed figure may carry for an indicator of each unit, with the factor into the
 # indicator's unit; a bare number takes the indicator's unit. An index stated as "80%" is 0.80.
 CONVERSIONS = {"rank": {"rank": 1}, "percent": {"percent": 1}, "vnd": {"vnd": 1}, "usd": {"usd": 1},
@@ -30,16 +47,10 @@ class CleanError(ValueError):
 class Indicator:
     id: str
     unit: str
-    denominator: int | None
-    cumulative: bool
 
 
 def indicator_table(indicators: pd.DataFrame) -> dict[str, Indicator]:
-    return {
-        row.indicator: Indicator(row.indicator, row.unit, int(row.denominator) if row.denominator else None,
-                                 row.cumulative == "true")
-        for row in indicators.itertuples()
-    }
+    return {row.indicator: Indicator(row.indicator, row.unit) for row in indicators.itertuples()}
 
 
 def whole_or_float(number: float | None):
@@ -75,6 +86,28 @@ def in_indicator_unit(parsed, indicator: Indicator) -> float:
     return parsed.value if factor == 1 else round(parsed.value * factor, 10)
 
 
+def figure_period(figure, published: str) -> Period | None:
+    """The period of a raw figure and how it is known; None for a target the text gives no year for.
+
+    A figure without a period in the text takes, in this order: the period and reason written in
+    `period_inferred`; none at all if it is a target; else the as-of date of its statement, the
+    publication date.
+    """
+    if figure.period_inferred:
+        inferred = raw.PERIOD_INFERRED.fullmatch(figure.period_inferred)
+        return Period(parse_period(inferred["iso"], published).iso, f"inferred: {inferred['reason']}")
+    if not figure.period_raw and figure.kind == "target":
+        return None
+    return parse_period(figure.period_raw, published)
+
+
+def denominator_note(parsed, unit: str, value_raw: str) -> str:
+    """Where a row's denominator comes from: the text, or (for a rank) nowhere."""
+    if parsed.denominator is not None:
+        return f"denominator {parsed.denominator} as the text gives it ('{value_raw}')"
+    return "no denominator: the text gives none" if unit == "rank" else ""
+
+
 def clean_figure(figure, indicator: Indicator, published: str) -> list[dict]:
     """The clean row of one raw figure, and its derived row when it is stated relative to another year."""
     parsed = parse_value(figure.value_raw)
@@ -82,17 +115,16 @@ def clean_figure(figure, indicator: Indicator, published: str) -> list[dict]:
     value = in_indicator_unit(parsed, indicator)
     if unit in ("rank", "count") and not float(value).is_integer():
         raise ParseError(f"a {unit} must be a whole number, got {value}")
-    period = parse_period(figure.period_raw, figure.period_inferred or published)
-    if figure.period_inferred:
-        period = Period(period.iso, "inferred (see note)")
-    denominator = parsed.denominator or (indicator.denominator if unit == "rank" else None)
+    period = figure_period(figure, published)
     row = {
-        "indicator": figure.indicator, "country": figure.country, "period": period.iso,
+        "indicator": figure.indicator, "country": figure.country, "period": period.iso if period else None,
         "value": whole_or_float(value), "unit": unit, "kind": figure.kind, "qualifier": parsed.qualifier,
-        "source_id": figure.source_id, "figure_id": figure.figure_id, "denominator": denominator,
+        "source_id": figure.source_id, "figure_id": figure.figure_id, "denominator": parsed.denominator,
         "value_low": whole_or_float(parsed.low), "value_high": whole_or_float(parsed.high),
         "alt_value": whole_or_float(parsed.alt_value), "alt_unit": parsed.alt_unit,
-        "published": published, "period_basis": period.basis, "note": figure.note,
+        "published": published, "period_basis": period.basis if period else UNDATED_TARGET,
+        "note": "; ".join(part for part in (figure.note, denominator_note(parsed, unit, figure.value_raw)) if part),
+        "relates_to": figure.relates_to or None,
     }
     rows = [row]
     if figure.change_raw:
@@ -100,8 +132,10 @@ def clean_figure(figure, indicator: Indicator, published: str) -> list[dict]:
         if change.reference_period is not None:
             rows.append({**row, "period": change.reference_period, "kind": "derived",
                          "value": rank_before(int(value), change), "period_basis": "stated",
-                         "value_low": None, "value_high": None, "alt_value": None, "alt_unit": None,
-                         "note": f"derived from {figure.value_raw} ({period.iso}), '{figure.change_raw}'"})
+                         "denominator": None, "value_low": None, "value_high": None, "alt_value": None,
+                         "alt_unit": None, "relates_to": None,
+                         "note": f"derived from {figure.value_raw} ({row['period']}), '{figure.change_raw}'; "
+                                 f"no denominator: the text gives none for {change.reference_period}"})
     return rows
 
 

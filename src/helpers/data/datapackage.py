@@ -27,8 +27,8 @@ INDICATOR_FIELDS = {
                        required=True, pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"),
     "country": field("country", "string", "ISO 3166-1 alpha-3 code", required=True, pattern=r"^[A-Z]{3}$"),
     "period": field("period", "string", "ISO 8601 period the value is about: survey year for ranks, as-of date "
-                    "for cumulative counts, calendar year for growth, target year for targets",
-                    required=True, pattern=ISO_PERIOD),
+                    "for cumulative counts, calendar year for growth, target year for targets; empty only for a "
+                    "target the text gives no year for (period_basis 'none: ...')", pattern=ISO_PERIOD),
     "value": field("value", "number", "The value in base units: counts whole, percentages 0-100, ranks integers",
                    required=True),
     "unit": field("unit", "string", "Unit of value", required=True, enum=UNITS),
@@ -39,21 +39,28 @@ INDICATOR_FIELDS = {
     "source_id": field("source_id", "string", "The source document (sources.csv)", required=True),
     "figure_id": field("figure_id", "string", "The raw figure (data/raw/figures.csv) the row was cleaned or "
                        "derived from", required=True),
-    "denominator": field("denominator", "integer", "For ranks: the number of countries ranked", minimum=1),
+    "denominator": field("denominator", "integer", "Only where the text gives it: the number ranked for a rank "
+                         "('86/193', '76th out of 193 countries'), the whole for a count ('48 out of 63'); the note "
+                         "says where it comes from", minimum=1),
     "value_low": field("value_low", "number", "For a stated range: its lower end"),
     "value_high": field("value_high", "number", "For a stated range: its upper end"),
     "alt_value": field("alt_value", "number", "An equivalent the text gives in another unit"),
     "alt_unit": field("alt_unit", "string", "Unit of alt_value", enum=UNITS),
     "published": field("published", "string", "Publication date of the source (ISO 8601, precision as known)",
                        required=True, pattern=ISO_PERIOD),
-    "period_basis": field("period_basis", "string", "'stated', or how the period was inferred", required=True),
+    "period_basis": field("period_basis", "string", "How the period is known: 'stated' (or 'stated: ...', read off "
+                          "a stated range), 'inferred: <how>', or 'none: ...' for an undated target", required=True,
+                          pattern=r"^(stated(: .+)?|inferred: .+|none: .+)$"),
     "note": field("note", "string", "How the figure was read"),
+    "relates_to": field("relates_to", "string", "For a stated multiple or share: the figures whose ratio it states, "
+                        "as 'part / base' (figure ids; '?' where no source gives the base; an indicator id where "
+                        "other sources state it), readings separated by '; '"),
 }
 
 FINDING_FIELDS = {
     "check": field("check", "string", "Which consistency check", required=True,
                    enum=["cumulative_decrease", "disagreement", "population_share", "rank_above_denominator",
-                         "share_above_100"]),
+                         "restated_claim", "share_above_100", "stated_ratio"]),
     "severity": field("severity", "string", "error: impossible data; warning: a claim to read with care",
                       required=True, enum=["error", "warning"]),
     "indicator": INDICATOR_FIELDS["indicator"],
@@ -68,7 +75,7 @@ SOURCE_FIELDS = [
     field("file", "string", "File name of the document", required=True),
     field("sha256", "string", "SHA-256 of the document", required=True, pattern=r"^[0-9a-f]{64}$"),
     field("title", "string", "Headline ('[descriptive]' where the text has none)", required=True),
-    field("outlet", "string", "Publisher as the text names it", required=True),
+    field("outlet", "string", "Publisher as the text names it; unknown where the text names none", required=True),
     field("published", "string", "Publication date, ISO 8601, precision as known", required=True, pattern=ISO_PERIOD),
     field("published_basis", "string", "How the date is known: stated in the text, or inferred from an event",
           required=True),

@@ -8,7 +8,13 @@ All arithmetic is done in ``Decimal`` so that "55.25 million" is exactly
 
 "a/b" is returned as value ``a``, denominator ``b`` and unit ``None``: the same
 shape is a rank among ``b`` countries ("86/193") or a count out of ``b``
-("22/91"), and only the caller, who knows the indicator, can tell which.
+("22/91"), and only the caller, who knows the indicator, can tell which. The
+same denominator written in words ("86th position among 193 countries", "48 out
+of 63 localities") is returned the same way, the part keeping its own unit.
+
+Every period carries a basis that starts with ``stated`` (a date written in the
+text) or ``inferred: `` followed by how the date was reached, so that a reader
+can tell the two apart by the first word.
 """
 
 from __future__ import annotations
@@ -117,12 +123,17 @@ _AMOUNT = re.compile(
 _QUALIFIED = re.compile(rf"(?P<qualifier>{'|'.join(_QUALIFIERS)})\s+(?P<rest>.+)")
 _ORDINAL_NUMERAL = re.compile(r"(?P<number>\d+)(?P<suffix>st|nd|rd|th)")
 _FRACTION = re.compile(rf"(?P<part>{_INTEGER})\s*/\s*(?P<whole>{_INTEGER})")
+# "86th position among 193 countries", "76th out of 193 countries", "48 out of 63 localities"
+_OUT_OF = re.compile(
+    rf"(?P<part>\S+)\s+(?:(?:position|place)\s+)?(?:out\s+of|among)\s+(?P<whole>{_INTEGER})(?:\s+[a-z]+)?"
+)
 _RANGE = re.compile(r"(?P<low>.+?)(?:\s*[-–—]\s*|\s+to\s+)(?P<high>.+)")
 _WITH_ALTERNATIVE = re.compile(r"(?P<main>[^()]+?)\s*\((?P<alt>[^()]+)\)")
 
 _VALUE_FORMS = (
     "a number such as '55.25 million', '2,800', '28%', '3.5 times', 'VND 9.9 trillion',"
-    " '26.7 billion VND', '86th', 'sixth', 'two', '86/193' or '45% - 55%', optionally"
+    " '26.7 billion VND', '86th', 'sixth', 'two', '86/193', '48 out of 63', '76th out of 193 countries'"
+    " or '45% - 55%', optionally"
     " after a qualifier such as 'nearly' or 'more than'"
 )
 
@@ -156,7 +167,7 @@ def parse_value(text: str) -> ParsedValue:
 
 def _parse_value(body: str) -> ParsedValue:
     qualifier, body = _split_qualifier(body)
-    for form in (_word, _top, _ordinal, _fraction, _range, _with_alternative, _single):
+    for form in (_word, _top, _ordinal, _fraction, _out_of, _range, _with_alternative, _single):
         parsed = form(body, qualifier)
         if parsed is not None:
             return parsed
@@ -242,6 +253,19 @@ def _fraction(body: str, qualifier: str) -> ParsedValue | None:
     if not 0 <= part <= whole or whole == 0:
         raise _Rejected("'a/b' needs 0 <= a <= b and b > 0")
     return ParsedValue(float(part), None, qualifier, denominator=whole)
+
+
+def _out_of(body: str, qualifier: str) -> ParsedValue | None:
+    match = _OUT_OF.fullmatch(body)
+    if match is None:
+        return None
+    part = _ordinal(match["part"], qualifier) or _single(match["part"], qualifier)
+    if part is None or part.unit not in (None, "rank"):
+        raise _Rejected("expected a rank or a count before 'out of' or 'among'")
+    whole = int(match["whole"].replace(",", ""))
+    if not 0 <= part.value <= whole or whole == 0:
+        raise _Rejected("'a out of b' needs 0 <= a <= b and b > 0")
+    return ParsedValue(part.value, part.unit, qualifier, denominator=whole)
 
 
 def _range(body: str, qualifier: str) -> ParsedValue | None:
@@ -353,7 +377,12 @@ def rank_before(rank: int, change: RankChange) -> int:
 
 @dataclass(frozen=True)
 class Period:
-    """``iso`` is 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'; ``basis`` says where it came from."""
+    """``iso`` is 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'.
+
+    ``basis`` says where it came from: 'stated' (a date written in the text), 'stated: ...' (read
+    off a stated range) or 'inferred: ...' (with how: relative to the publication, or the
+    as-of date of an undated statement).
+    """
 
     iso: str
     basis: str
@@ -388,8 +417,11 @@ _YEAR_RANGE = re.compile(
 )
 _DECADE = re.compile(r"(?:this|the|the\s+current)\s+decade")
 _PERIOD_PREFIX = re.compile(
-    r"(?:as\s+of|as\s+at|in|by|for|since|until|(?:at\s+)?(?:the\s+)?end\s+of)\s+"
+    r"(?:as\s+of|as\s+at|in|by|for|until|(?:at\s+)?(?:the\s+)?end\s+of)\s+"
 )
+# "Since 2021, ... nearly 3,000": a count running from 2021 up to the statement, not a count of 2021.
+_SINCE = re.compile(r"since\s+(?P<start>.+)")
+AS_OF_STATEMENT = "as-of date of the statement, taken as the publication date"
 _RELATIVE_YEARS = {
     "this year": 0, "the year": 0, "the current year": 0,
     "next year": 1, "the next year": 1,
@@ -431,15 +463,20 @@ def _strip_period_words(text: str) -> str:
 def _parse_period(phrase: str, published_iso: str) -> Period:
     published_year = int(published_iso[:4])
     if phrase in _UNDATED:
-        note = f'"{phrase}" = publication date' if phrase else "text gives no date"
-        return Period(published_iso, f"publication date ({note})")
+        note = f'"{phrase}"' if phrase else "the text gives no date"
+        return Period(published_iso, f"inferred: {AS_OF_STATEMENT} ({note})")
+    if (match := _SINCE.fullmatch(phrase)) is not None:
+        start = _stated_iso(match["start"])
+        if int(start[:4]) > published_year:
+            raise _Rejected(f"a count since {start} cannot run past the publication date {published_iso}")
+        return Period(published_iso, f"inferred: {AS_OF_STATEMENT} (running since {start})")
     if phrase in _RELATIVE_YEARS:
         year = published_year + _RELATIVE_YEARS[phrase]
-        return Period(str(year), f'relative to publication date: "{phrase}"')
+        return Period(str(year), f'inferred: "{phrase}" counted from the publication year')
     if _DECADE.fullmatch(phrase):
         # Decades are counted 2021-2030, so 2030 still belongs to "this decade".
         end = ((published_year - 1) // 10 + 1) * 10
-        return Period(str(end), f"relative to publication date: end of the decade {end - 9}-{end}")
+        return Period(str(end), f"inferred: end of the decade {end - 9}-{end}, counted from the publication year")
     if (match := _YEAR_RANGE.fullmatch(phrase)) is not None:
         return _year_range_end(match)
     return Period(_stated_iso(phrase), "stated")
@@ -449,7 +486,7 @@ def _year_range_end(match: re.Match[str]) -> Period:
     start, end = _checked_date(int(match["start"])).year, _checked_date(int(match["end"])).year
     if start >= end:
         raise _Rejected("a year range must run from an earlier to a later year")
-    return Period(str(end), f"end year of stated range {start}-{end}")
+    return Period(str(end), f"stated: end year of the range {start}-{end}")
 
 
 def _stated_iso(phrase: str) -> str:

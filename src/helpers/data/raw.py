@@ -2,6 +2,16 @@
 
 Every problem found is reported with the file, the line and the figure it concerns, and all
 problems are collected before failing, so one run shows everything that needs fixing.
+
+Two columns of figures.csv are written in a small notation of their own:
+
+- `period_inferred`, only where the text gives the figure no period: the period and why it was
+  chosen, as `YYYY[-MM[-DD]]: why` (e.g. `2022: the latest UN survey before publication`).
+- `relates_to`, only for a stated multiple (unit `times`) or share (unit `percent`): the figures
+  whose ratio it states, as `part / base`, several readings separated by `; `. `part` is a figure
+  of the same source; `base` is a figure of the same source, `?` where the sources give no base,
+  or an indicator id where other sources state the base. "from 3% to 13.5% (nearly 4 times)" is
+  `s004-26 / s004-25`; the consistency checks set each such claim against its own arithmetic.
 """
 import csv
 import hashlib
@@ -20,9 +30,34 @@ RAW_KINDS = ("observed", "target")
 MAX_QUOTE_WORDS = 25
 
 SOURCE_COLUMNS = ("source_id", "file", "sha256", "title", "outlet", "published", "published_basis", "language", "url")
-FIGURE_COLUMNS = ("figure_id", "source_id", "country", "indicator", "kind", "value_raw", "period_raw", "period_inferred", "change_raw", "quote", "note")
+FIGURE_COLUMNS = ("figure_id", "source_id", "country", "indicator", "kind", "value_raw", "period_raw",
+                  "period_inferred", "change_raw", "quote", "note", "relates_to")
 INDICATOR_COLUMNS = ("indicator", "title", "unit", "family", "denominator", "cumulative", "core", "description", "share_of")
 OUT_OF_SCOPE_COLUMNS = ("source_id", "context", "reason")
+PERIOD_INFERRED = re.compile(r"(?P<iso>\d{4}(?:-\d{2}(?:-\d{2})?)?): (?P<reason>\S.*)")
+RELATION = re.compile(r"(?P<part>[^\s/;]+) / (?P<base>[^\s/;]+)")
+UNSTATED_BASE = "?"
+# A multiple is part / base; a share is 100 * part / base.
+RATIO_UNITS = ("times", "percent")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One reading of a stated multiple or share: `part / base` (base a figure id, '?' or an indicator id)."""
+    part: str
+    base: str
+
+
+def relations(relates_to: str) -> list[Relation]:
+    """The readings of a `relates_to` cell; ValueError naming the cell if one is not `part / base`."""
+    readings = []
+    for alternative in relates_to.split(";"):
+        match = RELATION.fullmatch(alternative.strip())
+        if match is None:
+            raise ValueError(f"relates_to '{relates_to}': expected 'part / base' readings separated by '; ', "
+                             f"e.g. 's004-26 / s004-25' or 's004-18 / ?'")
+        readings.append(Relation(match["part"], match["base"]))
+    return readings
 
 
 def corpus_articles(sources: pd.DataFrame) -> str:
@@ -158,14 +193,40 @@ def validate_indicators(indicators: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indicator_ids: set[str],
+def relation_problems(figure, source_of: dict[str, str], indicator_units: dict[str, str]) -> list[str]:
+    """What is wrong with a figure's `relates_to`: its form, its unit, and the figures and indicators it names.
+
+    `source_of` maps every figure_id to its source_id.
+    """
+    unit = indicator_units.get(figure.indicator)
+    if unit not in RATIO_UNITS:
+        return [f"relates_to is for a multiple or a share (unit {' or '.join(RATIO_UNITS)}); "
+                f"indicator '{figure.indicator}' is in '{unit}'"]
+    try:
+        readings = relations(figure.relates_to)
+    except ValueError as error:
+        return [str(error)]
+    problems = []
+    for reading in readings:
+        if source_of.get(reading.part) != figure.source_id:
+            problems.append(f"relates_to: part '{reading.part}' is not a figure of {figure.source_id}")
+        if not (reading.base == UNSTATED_BASE or source_of.get(reading.base) == figure.source_id
+                or reading.base in indicator_units):
+            problems.append(f"relates_to: base '{reading.base}' is neither '{UNSTATED_BASE}', a figure of "
+                            f"{figure.source_id}, nor an indicator in indicators.csv")
+    return problems
+
+
+def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indicator_units: dict[str, str],
                      texts: dict[str, str] | None) -> list[Problem]:
     """Each figure: known source and indicator, its value inside its quote, its quote inside its source.
 
-    `source_files` maps each source_id to its document's file name; `texts` its text, when at hand.
+    `source_files` maps each source_id to its document's file name; `indicator_units` each indicator
+    of the vocabulary to its unit; `texts` the documents' text, when at hand.
     """
     path = figures.attrs["path"]
     source_ids = set(source_files)
+    source_of = dict(zip(figures["figure_id"], figures["source_id"]))
     problems = duplicates(figures, "figure_id")
     for row in figures.itertuples():
         def problem(message: str) -> None:
@@ -178,7 +239,7 @@ def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indica
             problem(f"unknown source_id '{row.source_id}'; expected one of {', '.join(sorted(source_ids))}")
         if row.indicator and not INDICATOR_ID.match(row.indicator):
             problem(f"indicator id '{row.indicator}' is not snake_case ([a-z0-9_])")
-        elif row.indicator and row.indicator not in indicator_ids:
+        elif row.indicator and row.indicator not in indicator_units:
             problem(f"indicator '{row.indicator}' is not in indicators.csv")
         if row.kind and row.kind not in RAW_KINDS:
             problem(f"kind '{row.kind}'; expected one of {', '.join(RAW_KINDS)}")
@@ -186,8 +247,14 @@ def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indica
             problem(f"country '{row.country}' is not an ISO 3166-1 alpha-3 code")
         if row.value_raw and row.value_raw not in row.quote:
             problem(f"value_raw '{row.value_raw}' is not inside its quote")
-        if row.period_inferred and (row.period_raw or not row.note):
-            problem("period_inferred is only for figures whose text gives no period, with a note saying why")
+        if row.period_inferred and row.period_raw:
+            problem(f"period_inferred is only for figures whose text gives no period; period_raw is '{row.period_raw}'")
+        if row.period_inferred and not PERIOD_INFERRED.fullmatch(row.period_inferred):
+            problem(f"period_inferred '{row.period_inferred}': expected 'YYYY[-MM[-DD]]: why', "
+                    f"e.g. '2022: the latest UN survey before publication'")
+        if row.relates_to:
+            for message in relation_problems(row, source_of, indicator_units):
+                problem(message)
         if row.change_raw and row.change_raw not in row.quote:
             problem(f"change_raw '{row.change_raw}' is not inside its quote")
         if len(row.quote.split()) > MAX_QUOTE_WORDS:
@@ -224,6 +291,7 @@ def load_raw_layer(raw_dir: Path = paths.DATA_RAW, sources_dir: Path | None = No
     raise_if(problems, "the source register and indicator vocabulary")
     texts = read_texts(sources, available) if available else None
     source_files = dict(zip(sources["source_id"], sources["file"]))
-    raise_if(validate_figures(figures, source_files, set(indicators["indicator"]), texts),
+    indicator_units = dict(zip(indicators["indicator"], indicators["unit"]))
+    raise_if(validate_figures(figures, source_files, indicator_units, texts),
              figures.attrs["path"].name)
     return RawLayer(sources, figures, indicators, texts)

@@ -2,16 +2,19 @@
 
     python -m helpers.report [--notebooks build/notebooks] [--figures build/figures] [--output reports/report.html]
 
-Each indicator notebook becomes a section, in order: its prose, its charts (inline SVG images with
-alt text, the source line and the findings under each), and the data behind each chart as a table;
-code is never shown. Around them: a computed summary, a data-quality section from the clean checks,
-the methods, the sources and links to the clean files. The page's markup and prose live in
-templates/report.html.j2; this module only gathers the numbers and tables it shows. Nothing is
-fetched from the network, and the template escapes every text that comes from data.
+Each indicator notebook becomes a section, in order: its prose, its charts (inline SVG, one drawing
+for wide screens and one for phones, every point with a tooltip; the source line and the findings
+under each), and the data behind each chart as a table and as a download; code is never shown.
+Around them: a table of contents, a computed summary, the claims against the official series, a
+data-quality section from the clean checks, the methods, the sources and the clean files as
+downloads. The page's markup and prose live in templates/report.html.j2; this module only gathers
+the numbers and tables it shows. Nothing is fetched from the network: downloads are `data:` links,
+so the one file can be published alone; the template escapes every text that comes from data.
 """
 import argparse
 import base64
 import html
+import re
 import sys
 from pathlib import Path
 
@@ -29,12 +32,53 @@ from helpers.files import read_json, write_text_atomic
 # The columns of a chart's data that a reader needs under the chart, when the chart has them.
 TABLE_COLUMNS = ["indicator", "period", "value", "unit", "kind", "qualifier", "target", "target_year", "latest",
                  "latest_period", "gap", "value_num", "value_den", "ratio_percent", "population", "share_percent",
-                 "source_id", "figure_id", "figure_id_num", "figure_id_den", "target_figure", "latest_figure"]
+                 "source_id", "figure_id", "figure_id_num", "figure_id_den", "target_figure", "latest_figure",
+                 "dataset"]
 DERIVED_COLUMNS = ["indicator", "period", "value", "source_id", "figure_id", "note"]
 INFERRED_COLUMNS = ["indicator", "period", "period_basis", "figure_id"]
 CHECK_COLUMNS = ["check", "severity", "figure_ids", "message"]
 # Raw HTML in the notebooks' markdown is not passed through: the report only holds what it builds.
 MARKDOWN = MarkdownIt("commonmark", {"html": False})
+SOURCE_ID = re.compile(r"\b(s\d{3})\b(?!-)")  # a source id, not the start of a figure id (s001-24)
+SVG_START = re.compile(r"^.*?<svg ", re.S)  # the XML declaration and doctype before the root element
+
+
+def cite(value) -> Markup:
+    """Escaped text in which every source id (s001) links to its entry under Sources."""
+    return Markup(SOURCE_ID.sub(r'<a class="cite" href="#source-\1">\1</a>', str(escape_text(value))))
+
+
+def slug(text: str, taken: set[str]) -> str:
+    """An anchor for a heading: lower case, words joined by '-', made unique on the page."""
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    anchor, n = base, 2
+    while anchor in taken:
+        anchor, n = f"{base}-{n}", n + 1
+    taken.add(anchor)
+    return anchor
+
+
+def markdown_html(text: str, taken: set[str], contents: list[dict]) -> Markup:
+    """A notebook's markdown as HTML, headings one level down with an anchor each; h2s go into `contents`."""
+    tokens = MARKDOWN.parse(shift_headings(text, 1))
+    for opening, inline in zip(tokens, tokens[1:]):
+        if opening.type == "heading_open":
+            anchor = slug(inline.content, taken)
+            opening.attrSet("id", anchor)
+            if opening.tag == "h2":
+                contents.append({"id": anchor, "title": inline.content})
+    return Markup(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}))
+
+
+def inline_svg(path: Path, alt: str) -> Markup:
+    """A chart's SVG to place in the page: without its XML prolog, sized by CSS, labelled for screen readers."""
+    svg = SVG_START.sub("<svg ", path.read_text(encoding="utf-8"), count=1)
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1))
+
+
+def data_link(path: Path, mediatype: str) -> str:
+    """A file as a `data:` address, so that the page offers it for download without any other file."""
+    return f"data:{mediatype};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def escape_text(value) -> Markup:
@@ -46,9 +90,11 @@ def escape_text(value) -> Markup:
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
-                              finalize=escape_text, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
+                             finalize=escape_text, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["cite"] = cite
+    return env
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -72,26 +118,37 @@ def chart_names(notebook: dict) -> list[str]:
 
 
 def chart(figures_dir: Path, name: str) -> dict:
-    """What the template shows for one chart: the sidecar's texts, and the SVG and its data unless it is empty."""
+    """What the template shows for one chart: the sidecar's texts, the two SVGs, its data as a table and a download."""
     sidecar = read_json(paths.chart_file(figures_dir, name, "json"))
     if sidecar["empty"]:
         return sidecar
-    data = read_table(paths.chart_file(figures_dir, name, "csv"))
+    csv_path = paths.chart_file(figures_dir, name, "csv")
+    data = read_table(csv_path)
+    download = {"download": csv_path.name, "href": data_link(csv_path, "text/csv;charset=utf-8")}
     if not sidecar.get("chart", True):
-        return sidecar | {"table": table(data, f"The claims ({name}.csv)")}
-    svg = base64.b64encode(paths.chart_file(figures_dir, name, "svg").read_bytes()).decode("ascii")
+        return sidecar | download | {"table": table(data, f"The claims ({csv_path.name})")}
     shown = data[[c for c in TABLE_COLUMNS if c in data.columns]]
-    return sidecar | {"svg_base64": svg, "table": table(shown, f"Data behind the chart ({name}.csv)")}
+    return sidecar | download | {
+        "svg_wide": inline_svg(paths.chart_file(figures_dir, name, "svg"), sidecar["alt"]),
+        "svg_phone": inline_svg(paths.chart_file(figures_dir, name, "phone.svg"), sidecar["alt"]),
+        "table": table(shown, f"Data behind the chart ({csv_path.name})")}
 
 
-def section(notebook: dict, figures_dir: Path) -> list[dict]:
+def section(notebook: dict, figures_dir: Path, taken: set[str], contents: list[dict]) -> list[dict]:
     """A notebook without its code: its prose (markdown rendered) and each chart where the notebook shows it."""
     parts = []
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
-            parts.append({"html": Markup(MARKDOWN.render(shift_headings(cell["source"], 1)))})
+            parts.append({"html": markdown_html(cell["source"], taken, contents)})
         parts += [{"chart": chart(figures_dir, name)} for name in chart_names({"cells": [cell]})]
     return parts
+
+
+def clean_downloads(clean_dir: Path) -> list[dict]:
+    """Every clean file, as a download from the page itself."""
+    types = {".csv": "text/csv;charset=utf-8", ".json": "application/json"}
+    return [{"name": name, "href": data_link(clean_dir / name, types[Path(name).suffix]),
+             "kb": max(1, round((clean_dir / name).stat().st_size / 1024))} for name in paths.CLEAN_FILES]
 
 
 def headline_findings(notebooks: list[dict], figures_dir: Path) -> list[str]:
@@ -107,7 +164,7 @@ def data_quality(clean_dir: Path) -> dict:
     return {
         "checks": table(checks[CHECK_COLUMNS]) if len(checks) else None, "check_count": len(checks),
         "derived": table(indicators.loc[indicators["kind"] == "derived", DERIVED_COLUMNS]),
-        "inferred": table(indicators.loc[indicators["period_basis"] != "stated", INFERRED_COLUMNS]),
+        "inferred": table(indicators.loc[~indicators["period_basis"].str.startswith("stated"), INFERRED_COLUMNS]),
     }
 
 
@@ -161,14 +218,19 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
         raise FileNotFoundError(f"no executed notebooks in {notebooks_dir}: run `make report`")
     notebooks = [nbformat.read(p, as_version=4) for p in files]
     sources = read_table(clean_dir / paths.CLEAN_SOURCES)
+    # the template's own sections hold these anchors; the notebooks' headings get others
+    taken = {"contents", "summary", "claims-vs-official", "data-quality", "methods", "sources", "data",
+             *(f"source-{s}" for s in sources["source_id"])}
+    contents: list[dict] = []
+    sections = [section(nb, figures_dir, taken, contents) for nb in notebooks]
     return environment().get_template(paths.REPORT_TEMPLATE).render(
         articles=corpus_articles(sources), years=corpus_years(sources), latest_data=max(sources["published"]),
         summary=headline_findings(notebooks, figures_dir),
-        sections=[section(nb, figures_dir) for nb in notebooks],
+        sections=sections, contents=contents, downloads=clean_downloads(clean_dir),
         position=official_position(clean_dir), compared=claims_against_official(clean_dir),
         official=official_coverage(clean_dir, raw_dir),
         quality=data_quality(clean_dir), methods=methods(raw_dir, clean_dir),
-        sources=list(sources.itertuples()), clean_files=[f"data/clean/{name}" for name in paths.CLEAN_FILES],
+        sources=list(sources.itertuples()),
     )
 
 
