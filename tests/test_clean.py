@@ -299,8 +299,6 @@ INDICATORS = [
      "denominator": "", "cumulative": "true", "core": "false", "description": "Value paid.", "share_of": ""},
 ]
 PUBLISHED = {"t01": "2021-03-10", "t02": "2024-08-31"}
-REFERENCE = ("indicator,country,period,value,unit,title,producer,published,accessed,citation\n"
-             "population,VNM,2023,100300000,count,Population 2023,General Statistics Office,2023-12-29,test,GSO 2023\n")
 
 
 def figure(figure_id: str, indicator: str, value_raw: str, period_raw: str = "", **fields) -> dict:
@@ -347,7 +345,6 @@ def write_raw(root: Path, figures: list[dict], indicators: list[dict] = INDICATO
     write_csv(raw_dir / "figures.csv", figures, raw.FIGURE_COLUMNS)
     write_csv(raw_dir / "indicators.csv", indicators, raw.INDICATOR_COLUMNS)
     write_csv(raw_dir / "out_of_scope.csv", [], raw.OUT_OF_SCOPE_COLUMNS)
-    (raw_dir / "reference.csv").write_text(REFERENCE, encoding="utf-8")
     # the official series are real files, checked against their sha256: shared read-only, not rebuilt here
     if not (raw_dir / paths.OFFICIAL_RAW.name).exists():
         (raw_dir / paths.OFFICIAL_RAW.name).symlink_to(paths.OFFICIAL_RAW, target_is_directory=True)

@@ -23,13 +23,11 @@ SOURCES = "sources.csv"
 FIGURES_TABLE = "figures.csv"
 INDICATORS = "indicators.csv"
 OUT_OF_SCOPE = "out_of_scope.csv"
-REFERENCE = "reference.csv"
 AUDIT = "extraction_audit.csv"
 SOURCES_CSV = DATA_RAW / SOURCES
 FIGURES_CSV = DATA_RAW / FIGURES_TABLE
 INDICATORS_CSV = DATA_RAW / INDICATORS
 OUT_OF_SCOPE_CSV = DATA_RAW / OUT_OF_SCOPE
-REFERENCE_CSV = DATA_RAW / REFERENCE
 AUDIT_CSV = DATA_RAW / AUDIT
 
 # Official series (UN E-Government Survey, World Bank population): byte-for-byte copies with metadata.

@@ -28,7 +28,7 @@ from helpers.data.parse import ParseError, Period, parse_change, parse_period, p
 CLEAN_COLUMNS = [
     "indicator", "country", "period", "value", "unit", "kind", "qualifier", "source_id", "figure_id",
     "denominator", "value_low", "value_high", "alt_value", "alt_unit", "published", "period_basis", "note",
-    "relates_to",
+    "relates_to", "value_raw", "quote",
 ]
 # An undated target's period is empty (None): it sorts after the dated rows of its indicator.
 SORT_KEY = ["indicator", "country", "period", "kind", "source_id", "figure_id"]
@@ -125,6 +125,8 @@ def clean_figure(figure, indicator: Indicator, published: str) -> list[dict]:
         "published": published, "period_basis": period.basis if period else UNDATED_TARGET,
         "note": "; ".join(part for part in (figure.note, denominator_note(parsed, unit, figure.value_raw)) if part),
         "relates_to": figure.relates_to or None,
+        # what a reader hovering over the point sees: the figure as written and the sentence it is in
+        "value_raw": figure.value_raw, "quote": figure.quote,
     }
     rows = [row]
     if figure.change_raw:

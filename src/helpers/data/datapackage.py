@@ -55,6 +55,9 @@ INDICATOR_FIELDS = {
     "relates_to": field("relates_to", "string", "For a stated multiple or share: the figures whose ratio it states, "
                         "as 'part / base' (figure ids; '?' where no source gives the base; an indicator id where "
                         "other sources state it), readings separated by '; '"),
+    "value_raw": field("value_raw", "string", "The figure exactly as the text writes it", required=True),
+    "quote": field("quote", "string", "The verbatim sentence, at most about 20 words, that holds the figure "
+                   "(for a derived row: the figure it was derived from)", required=True),
 }
 
 FINDING_FIELDS = {

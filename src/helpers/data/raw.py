@@ -15,6 +15,7 @@ Two columns of figures.csv are written in a small notation of their own:
 """
 import csv
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,12 @@ def corpus_years(sources: pd.DataFrame) -> str:
     return f"{years.min()}-{years.max()}"
 
 
+# Characters no raw text field may hold (tab, line breaks and the other C0 controls, and DEL), and the
+# first characters that make a spreadsheet run a cell as a formula (OWASP's list).
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class RawDataError(ValueError):
     """Raw data that cannot be used; the message lists every problem, one per line."""
 
@@ -95,21 +102,54 @@ def raise_if(problems: list[Problem], what: str, error: type[ValueError] = RawDa
         raise error(f"{len(problems)} problem(s) in {what}:\n{lines}")
 
 
+def decoded(path: Path) -> str:
+    """The file's text: UTF-8, with or without a byte-order mark; any other bytes stop with the line they are on."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise RawDataError(f"{path.name}:{line}: byte 0x{data[error.start]:02x} at column {column} is not UTF-8; "
+                           "save the file as UTF-8") from None
+
+
+def unsafe_text(text: str) -> str | None:
+    """Why a raw text field cannot be taken as it is, or None: a control character, or a start that a
+    spreadsheet would run as a formula when the data is opened in one."""
+    control = CONTROL_CHARACTER.search(text)
+    if control:
+        return f"control character U+{ord(control.group()):04X} at position {control.start() + 1}"
+    if text[:1] in FORMULA_STARTS:
+        return (f"starts with {text[:1]!r}, which a spreadsheet runs as a formula; write the value without it "
+                "(a sign in words: 'down 2 places', 'minus 3%')")
+    return None
+
+
 def read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    """A raw CSV as strings, with `line` the line number of each record in the file."""
+    """A raw CSV as strings, with `line` the line number of each record in the file.
+
+    Stops on text that is not UTF-8, on a missing column, and on a field holding a control character or
+    starting like a spreadsheet formula, naming the file, line and column of each.
+    """
     path = Path(path)
     if not path.is_file():
         raise RawDataError(f"{path.name}: file not found at {path}")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise RawDataError(f"{path.name}:1: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
-        records = []
+    reader = csv.DictReader(io.StringIO(decoded(path), newline=""))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise RawDataError(f"{path.name}:1: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
+    records, problems = [], []
+    line = reader.line_num + 1
+    for row in reader:
+        record = {c: (row[c] or "").strip() if c != "quote" else (row[c] or "") for c in columns}
+        for column, text in record.items():
+            reason = unsafe_text(text)
+            if reason:
+                problems.append(Problem(path, line, record.get("figure_id") or None, f"column {column}: {reason}"))
+        records.append({**record, "line": line})
         line = reader.line_num + 1
-        for row in reader:
-            records.append({**{c: (row[c] or "").strip() if c != "quote" else (row[c] or "") for c in columns}, "line": line})
-            line = reader.line_num + 1
+    raise_if(problems, path.name)
     frame = pd.DataFrame.from_records(records, columns=[*columns, "line"])
     frame.attrs["path"] = path
     return frame
@@ -129,12 +169,6 @@ def load_indicators(path: Path = paths.INDICATORS_CSV) -> pd.DataFrame:
 
 def load_out_of_scope(path: Path = paths.OUT_OF_SCOPE_CSV) -> pd.DataFrame:
     return read_table(path, OUT_OF_SCOPE_COLUMNS)
-
-
-def load_population(path: Path = paths.REFERENCE_CSV) -> pd.DataFrame:
-    """The reference population of each country and year (reference.csv carries producer and citation)."""
-    reference = pd.read_csv(path, dtype={"period": str})
-    return reference[reference["indicator"] == "population"].reset_index(drop=True)
 
 
 def sha256_of(path: Path) -> str:
@@ -217,6 +251,24 @@ def relation_problems(figure, source_of: dict[str, str], indicator_units: dict[s
     return problems
 
 
+def duplicate_claims(figures: pd.DataFrame) -> list[Problem]:
+    """A claim entered twice under two ids: same source, quote, indicator, kind, value and period."""
+    path = figures.attrs["path"]
+    key = ["source_id", "quote", "indicator", "kind", "value_raw", "period_raw", "period_inferred", "change_raw"]
+    first: dict[tuple, pd.Series] = {}
+    problems = []
+    for _, row in figures.iterrows():
+        claim = tuple(row[key])
+        if claim in first:
+            earlier = first[claim]
+            problems.append(Problem(path, row["line"], row["figure_id"] or None,
+                                    f"the same claim as {earlier['figure_id']} (line {earlier['line']}): same source, "
+                                    "quote, indicator, kind, value and period; keep one"))
+        else:
+            first[claim] = row
+    return problems
+
+
 def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indicator_units: dict[str, str],
                      texts: dict[str, str] | None) -> list[Problem]:
     """Each figure: known source and indicator, its value inside its quote, its quote inside its source.
@@ -227,7 +279,7 @@ def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indica
     path = figures.attrs["path"]
     source_ids = set(source_files)
     source_of = dict(zip(figures["figure_id"], figures["source_id"]))
-    problems = duplicates(figures, "figure_id")
+    problems = duplicates(figures, "figure_id") + duplicate_claims(figures)
     for row in figures.itertuples():
         def problem(message: str) -> None:
             problems.append(Problem(path, row.line, row.figure_id or None, message))
