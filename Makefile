@@ -100,7 +100,7 @@ test: report | $(INSTALLED) ## run every test: unit tests, every notebook under 
 	$(PYTHON) -m pytest
 
 lab: $(INSTALLED) ## open JupyterLab on notebooks/
-	$(ENV_DIR)/bin/jupyter lab --notebook-dir=notebooks
+	$(ENV_DIR)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(INSTALLED) ## time a fresh set-up, cold and no-op report, make test, and the floor (medians of several runs)
 	$(PYTHON) -m helpers.tools.bench

@@ -173,3 +173,54 @@ def heading_skips(headings: list[dict]) -> list[str]:
             skips.append(f"h{h['level']} {h['text']!r} follows {before}")
         previous = h["level"]
     return skips
+
+# Each visible chart's text, in rendered pixels: the SVG's font size times the scale the page draws it at.
+CHART_TEXT_JS = """
+() => Array.from(document.querySelectorAll(".chart svg"))
+  .filter((svg) => svg.getBoundingClientRect().width > 0)
+  .flatMap((svg) => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return Array.from(svg.querySelectorAll("text")).map((text) => ({
+      chart: svg.closest(".view").id,
+      text: text.textContent.trim().substring(0, 30),
+      px: parseFloat(getComputedStyle(text).fontSize) * scale,
+    }));
+  })
+"""
+
+# Which drawing of each chart shows: the one for wide screens or the one for phones.
+CHART_SHOWN_JS = """
+() => Array.from(document.querySelectorAll(".view figure")).map((figure) => ({
+  chart: figure.closest(".view").id,
+  wide: figure.querySelector(".chart.wide").getBoundingClientRect().width > 0,
+  narrow: figure.querySelector(".chart.narrow").getBoundingClientRect().width > 0,
+  tooltips: figure.querySelectorAll(".chart.wide svg title").length,
+}))
+"""
+
+# Every in-page link and whether its target exists.
+ANCHORS_JS = """
+() => Array.from(document.querySelectorAll('a[href^="#"]')).map((a) => ({
+  href: a.getAttribute("href"),
+  found: document.getElementById(decodeURIComponent(a.getAttribute("href").substring(1))) !== null,
+}))
+"""
+
+# Every download the page offers, decoded as the browser would save it.
+DOWNLOADS_JS = """
+async () => Promise.all(Array.from(document.querySelectorAll("a[download]")).map(async (a) => ({
+  name: a.getAttribute("download"),
+  bytes: Array.from(new Uint8Array(await (await fetch(a.href)).arrayBuffer())),
+})))
+"""
+
+# Tables: whether each scrolls inside its box, and whether its cells may break a word anywhere.
+TABLES_JS = """
+() => Array.from(document.querySelectorAll(".table")).map((box) => {
+  const cell = box.querySelector("td");
+  return {
+    overflow: getComputedStyle(box).overflowX,
+    breaks: cell ? getComputedStyle(cell).overflowWrap + " " + getComputedStyle(cell).wordBreak : "",
+  };
+})
+"""

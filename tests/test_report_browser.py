@@ -112,3 +112,60 @@ def test_screenshot(desktop, report):
     target = b.screenshot_path(report)
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 0
+
+
+@pytest.fixture(scope="module")
+def phone(chromium, report):
+    """The report loaded once at phone size: (page, visit)."""
+    context, page, visit = open_report(chromium, report, b.PHONE)
+    yield page, visit
+    context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_no_chart_text_is_under_9px(request, size):
+    page, _ = request.getfixturevalue(size)
+    texts = page.evaluate(b.CHART_TEXT_JS)
+    assert texts, "no chart text measured"
+    small = [f"{t['chart']}: {t['text']!r} {t['px']:.1f}px" for t in texts if t["px"] < 9]
+    assert not small, f"chart text under 9px at {size} width:\n  " + "\n  ".join(small[:20])
+
+
+@pytest.mark.parametrize("size, shown", [("desktop", "wide"), ("phone", "narrow")])
+def test_each_chart_shows_the_drawing_for_its_screen_with_tooltips(request, size, shown):
+    page, _ = request.getfixturevalue(size)
+    charts = page.evaluate(b.CHART_SHOWN_JS)
+    assert len(charts) >= 10
+    for chart in charts:
+        assert chart[shown] and not chart["narrow" if shown == "wide" else "wide"], chart["chart"]
+        assert chart["tooltips"] > 0, f"{chart['chart']}: no point carries a tooltip"
+
+
+def test_every_in_page_link_has_its_target(desktop):
+    page, _ = desktop
+    links = page.evaluate(b.ANCHORS_JS)
+    assert any(link["href"] == "#sources" for link in links)
+    assert any(link["href"].startswith("#source-s") for link in links), "source ids link to the Sources section"
+    missing = [link["href"] for link in links if not link["found"]]
+    assert not missing, f"links to anchors that do not exist: {missing}"
+
+
+def test_downloads_decode_to_the_files_behind_the_page(desktop):
+    from helpers import paths
+
+    page, _ = desktop
+    downloads = {d["name"]: bytes(d["bytes"]) for d in page.evaluate(b.DOWNLOADS_JS)}
+    for name in paths.CLEAN_FILES:
+        assert downloads.get(name) == (paths.DATA_CLEAN / name).read_bytes(), f"download {name} differs"
+    chart_data = [name for name in downloads if name not in paths.CLEAN_FILES]
+    assert len(chart_data) >= 10
+    for name in chart_data:
+        assert downloads[name] == (paths.FIGURES / name).read_bytes(), f"download {name} differs from its CSV"
+
+
+def test_tables_scroll_in_their_box_and_never_break_a_word(phone):
+    page, _ = phone
+    tables = page.evaluate(b.TABLES_JS)
+    assert tables
+    assert {t["overflow"] for t in tables} == {"auto"}
+    assert {t["breaks"] for t in tables if t["breaks"]} == {"normal normal"}
