@@ -31,17 +31,27 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 RAW := data/raw/sources.csv data/raw/figures.csv data/raw/indicators.csv data/raw/out_of_scope.csv
 OFFICIAL_RAW := $(sort $(wildcard data/raw/official/*))
 AUDIT := data/raw/extraction_audit.csv
-BASE_CODE := src/helpers/__init__.py src/helpers/paths.py src/helpers/files.py src/helpers/params.py src/helpers/numbers.py
-DATA_CODE := $(BASE_CODE) $(wildcard src/helpers/data/*.py)
+BASE_CODE := src/helpers/__init__.py src/helpers/paths.py src/helpers/files.py src/helpers/params.py src/helpers/numbers.py \
+  src/helpers/i18n.py
+# A language's translations feed every stage that writes text: the checks' messages, the notebooks'
+# findings and charts, and the page.
+TRANSLATIONS := src/helpers/locale/vi/LC_MESSAGES/messages.po
+DATA_CODE := $(BASE_CODE) $(TRANSLATIONS) $(wildcard src/helpers/data/*.py)
 AUDIT_CODE := $(BASE_CODE) $(addprefix src/helpers/data/,__init__.py audit.py raw.py parse.py)
-NOTEBOOK_CODE := $(BASE_CODE) $(wildcard src/helpers/analysis/*.py src/helpers/charts/*.py src/helpers/run/*.py)
-REPORT_CODE := $(BASE_CODE) $(wildcard src/helpers/report/*.py src/helpers/report/templates/*)
+NOTEBOOK_CODE := $(BASE_CODE) $(TRANSLATIONS) $(wildcard src/helpers/analysis/*.py src/helpers/charts/*.py src/helpers/run/*.py)
+REPORT_CODE := $(BASE_CODE) $(TRANSLATIONS) $(wildcard src/helpers/report/*.py src/helpers/report/templates/*)
 CLEAN_NOTEBOOK := notebooks/01-clean.ipynb
 CLEAN_STAMP := build/clean.stamp
 INDICATOR_NOTEBOOKS := $(filter-out $(CLEAN_NOTEBOOK),$(sort $(wildcard notebooks/*.ipynb)))
+# The report in each language: English from build/notebooks and build/figures, Vietnamese from
+# build/notebooks.vi and build/figures.vi (the notebooks run with lang=vi), both from one set of notebooks.
 EXECUTED := $(patsubst notebooks/%,build/notebooks/%,$(INDICATOR_NOTEBOOKS))
+EXECUTED_VI := $(patsubst notebooks/%,build/notebooks.vi/%,$(INDICATOR_NOTEBOOKS))
+REPORTS := reports/report.html reports/report.vi.html
+# Babel's extraction: the markers of the code (_, n_, N_), as babel.cfg maps the files.
+EXTRACT_KEYWORDS := -k _ -k n_:1,2 -k N_
 
-.PHONY: help env lock data audit notebooks report test lab bench clean
+.PHONY: help env lock data audit notebooks report test lab bench clean translations
 
 help: ## list the targets
 	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -81,20 +91,34 @@ $(CLEAN_STAMP): $(RAW) $(OFFICIAL_RAW) $(DATA_CODE) | $(INSTALLED)
 	@mkdir -p $(@D) && touch $@
 
 # The indicator notebooks that changed, or all of them when the clean layer or their code changed,
-# several kernels at once.
+# several kernels at once; in Vietnamese, with their charts in build/figures.vi.
 $(EXECUTED) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
 	$(PYTHON) -m helpers.run.notebooks --output-dir build/notebooks \
 	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
 	@touch $(EXECUTED)
 
+$(EXECUTED_VI) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
+	$(PYTHON) -m helpers.run.notebooks --output-dir build/notebooks.vi -p lang vi -p figures_dir build/figures.vi \
+	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
+	@touch $(EXECUTED_VI)
+
 notebooks: $(AUDIT) | $(INSTALLED) ## re-execute the committed notebooks in place with their defaults (after a data change)
 	$(PYTHON) -m helpers.run.notebooks --in-place $(CLEAN_NOTEBOOK)
 	$(PYTHON) -m helpers.run.notebooks --in-place $(INDICATOR_NOTEBOOKS)
 
-report: reports/report.html ## build the self-contained HTML report at reports/report.html
+report: $(REPORTS) ## build the self-contained HTML report: reports/report.html (English), reports/report.vi.html (Vietnamese)
 
-reports/report.html: $(AUDIT) $(CLEAN_STAMP) $(EXECUTED) $(REPORT_CODE) | $(INSTALLED)
+$(REPORTS) &: $(AUDIT) $(CLEAN_STAMP) $(EXECUTED) $(EXECUTED_VI) $(REPORT_CODE) | $(INSTALLED)
 	$(PYTHON) -m helpers.report
+
+# A translator reviews the .po files; this refreshes them from the code, the template and the notebooks'
+# prose. New messages come in untranslated (the tests fail until they are translated), changed ones fuzzy.
+translations: | $(INSTALLED) ## extract the messages to translate (pybabel extract) and merge them into each .po (pybabel update)
+	@mkdir -p build/locale
+	$(ENV_DIR)/bin/pybabel extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location --sort-output \
+	  --omit-header -o build/locale/messages.pot .
+	$(ENV_DIR)/bin/pybabel update -i build/locale/messages.pot -d src/helpers/locale -D messages -w 100 \
+	  --ignore-pot-creation-date
 
 test: report | $(INSTALLED) ## run every test: unit tests, every notebook under nbval (strict), the browser test
 	$(PYTHON) -m pytest
@@ -106,4 +130,4 @@ bench: $(INSTALLED) ## time a fresh set-up, cold and no-op report, make test, an
 	$(PYTHON) -m helpers.tools.bench
 
 clean: ## remove build outputs (keeps .venv and the committed data)
-	rm -rf build reports/report.html reports/screenshot.png data/clean/*.csv data/clean/*.json
+	rm -rf build $(REPORTS) reports/screenshot*.png data/clean/*.csv data/clean/*.json

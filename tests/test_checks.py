@@ -196,7 +196,7 @@ def test_run_checks_returns_every_finding_sorted_with_the_finding_columns():
         row("s002-15", "online_public_services_share", "2024", 101),
     )
     found = checks.run_checks(clean, {"vneid_accounts"}, SHARE_OF, population(("2023", 100_300_000)))
-    assert list(found.columns) == checks.FINDING_COLUMNS
+    assert list(found.columns) == checks.CHECKS_COLUMNS
     assert list(zip(found["check"], found["figure_ids"])) == [
         ("cumulative_decrease", "s002-06;s004-36"),
         ("disagreement", "s001-01;s004-01"),
@@ -213,7 +213,7 @@ def test_run_checks_on_a_consistent_table_is_empty_with_the_finding_columns():
                   row("s002-06", "vneid_accounts", "2024-08-31", 55_250_000))
     found = checks.run_checks(clean, {"vneid_accounts"}, SHARE_OF, population(("2023", 100_300_000)))
     assert found.empty
-    assert list(found.columns) == checks.FINDING_COLUMNS
+    assert list(found.columns) == checks.CHECKS_COLUMNS
 
 
 @pytest.mark.parametrize("check", [checks.disagreements, checks.shares_above_100, checks.ranks_above_denominator])

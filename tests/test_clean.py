@@ -288,14 +288,14 @@ def test_latest_day(iso, day):
 # ---------------------------------------------------------------- a synthetic raw folder
 
 INDICATORS = [
-    {"indicator": "egdi_rank", "title": "EGDI rank", "unit": "rank", "family": "egov_ranks", "denominator": "193",
+    {"indicator": "egdi_rank", "title": "EGDI rank", "title_vi": "—", "unit": "rank", "family": "egov_ranks", "denominator": "193",
      "cumulative": "false", "core": "true", "description": "Rank in the UN EGDI.", "share_of": ""},
-    {"indicator": "vneid_accounts", "title": "VNeID accounts", "unit": "count", "family": "vneid", "denominator": "",
+    {"indicator": "vneid_accounts", "title": "VNeID accounts", "title_vi": "—", "unit": "count", "family": "vneid", "denominator": "",
      "cumulative": "true", "core": "true", "description": "Accounts activated.", "share_of": ""},
-    {"indicator": "vneid_population_share", "title": "Population with VNeID", "unit": "percent", "family": "vneid",
+    {"indicator": "vneid_population_share", "title": "Population with VNeID", "title_vi": "—", "unit": "percent", "family": "vneid",
      "denominator": "", "cumulative": "false", "core": "false", "description": "Share of the population.",
      "share_of": "vneid_accounts"},
-    {"indicator": "portal_epayment_value", "title": "Portal e-payment value", "unit": "vnd", "family": "services",
+    {"indicator": "portal_epayment_value", "title": "Portal e-payment value", "title_vi": "—", "unit": "vnd", "family": "services",
      "denominator": "", "cumulative": "true", "core": "false", "description": "Value paid.", "share_of": ""},
 ]
 PUBLISHED = {"t01": "2021-03-10", "t02": "2024-08-31"}
@@ -479,7 +479,7 @@ def test_the_clean_step_writes_the_clean_files(synthetic, tmp_path):
     derived = [r for r in rows if r["kind"] == "derived"]
     assert [(r["indicator"], r["period"], r["value"], r["figure_id"]) for r in derived] == [
         ("egdi_rank", "2018", "88", "t01-01")]
-    assert (clean_dir / "checks.csv").read_text(encoding="utf-8") == ",".join(checks.FINDING_COLUMNS) + "\n"
+    assert (clean_dir / "checks.csv").read_text(encoding="utf-8") == ",".join(checks.CHECKS_COLUMNS) + "\n"
     assert list(synthetic.staging.iterdir()) == []
 
 

@@ -1,12 +1,20 @@
 """Numbers as the project writes them, and arithmetic that keeps what the text says about them.
 
-One formatter (`number_text`) for every sentence, table and chart: thousands separators, scale
-words ("55.25 million"), no float artefacts. Stated numbers carry a qualifier (exact, approx,
+One formatter (`number_text`) for every sentence, table and chart, in every language the report is
+written in (Babel's locale data: "55.25 million" in English, "55,25 triệu" in Vietnamese):
+thousands separators, scale words, no float artefacts; `period_text` does the same for periods
+(ISO 8601 in English, "19/07/2024" in Vietnamese). Stated numbers carry a qualifier (exact, approx,
 at_least, at_most); a ratio of two of them carries the bound the two allow (`ratio`), and is
 written with it ("about 55%", "under 3.4%").
 """
+import datetime as dt
 import math
 from dataclasses import dataclass
+
+from babel.dates import format_date
+from babel.numbers import format_compact_decimal, format_decimal
+
+from helpers.i18n import N_, SOURCE_LANGUAGE, language
 
 # How far a stated number may be from what it means, relative to it: a bare number is rounded
 # ("4.5", "70%"), a qualified one ("nearly 4", "about 55%") is looser.
@@ -16,34 +24,49 @@ BOUNDS = ("at_least", "at_most")
 OPPOSITE = {"at_least": "at_most", "at_most": "at_least"}
 # No bound either way: what a ratio of two lower (or two upper) bounds is.
 UNBOUNDED = "unbounded"
-SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
-QUALIFIER_WORDS = {"exact": "", "approx": "about ", "at_least": "over ", "at_most": "under ", UNBOUNDED: ""}
+# From a million up, counts and amounts are written with the locale's scale word (million, triệu).
+SCALED_FROM = 1e6
+QUALIFIER_WORDS = {"exact": "{number}", "approx": N_("about {number}"), "at_least": N_("over {number}"),
+                   "at_most": N_("under {number}"), UNBOUNDED: N_("{number} (no bound)")}
+# How a period is written, as a Babel date pattern per precision; English keeps ISO 8601.
+PERIOD_PATTERNS = {3: N_("yyyy-MM-dd"), 2: N_("yyyy-MM")}
 
 
-def plain(value: float, decimals: int = 2) -> str:
+def plain(value: float, decimals: int = 2, locale: str = SOURCE_LANGUAGE) -> str:
     """A number with thousands separators and at most `decimals` decimals, trailing zeros dropped."""
-    text = f"{round(float(value), decimals):,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_decimal(round(float(value), decimals), format="#,##0." + "#" * decimals if decimals else "#,##0",
+                          locale=locale)
 
 
-def number_text(value: float, unit: str, decimals: int = 2) -> str:
-    """The project's one number format: 55250000 count -> '55.25 million'; 6285.7 count -> '6,286';
-    28 percent -> '28%'; 4.5 times -> '4.5 times'; 0.77091 index -> '0.7709'; 86 rank -> '86'.
+def number_text(value: float, unit: str, decimals: int = 2, locale: str = SOURCE_LANGUAGE) -> str:
+    """The project's one number format: 55250000 count -> '55.25 million' ('55,25 triệu' in `vi`);
+    6285.7 count -> '6,286'; 28 percent -> '28%'; 4.5 times -> '4.5 times'; 0.77091 index -> '0.7709';
+    86 rank -> '86'.
 
     Counts below a million are whole; indexes keep the four decimals the UN publishes.
     """
     value = float(value)
     if unit == "percent":
-        return f"{plain(value, decimals)}%"
+        return f"{plain(value, decimals, locale)}%"
     if unit == "times":
-        return f"{plain(value, decimals)} times"
+        return language(locale)._("{number} times", number=plain(value, decimals, locale))
     if unit == "index":
-        return f"{value:.4f}"
+        return format_decimal(value, format="0.0000", locale=locale)
     if unit in ("count", "vnd", "usd"):
-        scale, word = next(((scale, word) for scale, word in SCALES if abs(value) >= scale), (1, ""))
-        text = f"{plain(value / scale, decimals)} {word}" if word else plain(value, 0)
+        text = (format_compact_decimal(value, format_type="long", fraction_digits=decimals, locale=locale)
+                if abs(value) >= SCALED_FROM else plain(value, 0, locale))
         return text if unit == "count" else f"{text} {unit.upper()}"
-    return plain(value, decimals)
+    return plain(value, decimals, locale)
+
+
+def period_text(period: str, locale: str = SOURCE_LANGUAGE) -> str:
+    """A period (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD) as the language writes it: '2024-07-19' is
+    '19/07/2024' in Vietnamese; a year is a year, and an empty period stays empty."""
+    parts = str(period).split("-")
+    if len(parts) not in PERIOD_PATTERNS or not all(part.isdigit() for part in parts):
+        return str(period)
+    day = dt.date(*map(int, parts), *([1] * (3 - len(parts))))
+    return format_date(day, language(locale)._(PERIOD_PATTERNS[len(parts)]), locale=locale)
 
 
 @dataclass(frozen=True)
@@ -93,11 +116,12 @@ def fits(stated: Bounded, computed: Bounded) -> bool:
     return low <= other_high and other_low <= high
 
 
-def bounded_text(number: Bounded, unit: str, computed: bool = False) -> str:
+def bounded_text(number: Bounded, unit: str, computed: bool = False, locale: str = SOURCE_LANGUAGE) -> str:
     """'about 55%', 'under 3.4%', 'over 6,286', 'rank 1'; an unbounded number says so.
 
     A computed number is rounded to what the stated ones can carry: one decimal.
     """
-    prefix = "rank " if unit == "rank" else ""
-    text = QUALIFIER_WORDS[number.qualifier] + prefix + number_text(number.value, unit, 1 if computed else 2)
-    return f"{text} (no bound)" if number.qualifier == UNBOUNDED else text
+    text = number_text(number.value, unit, 1 if computed else 2, locale)
+    if unit == "rank":
+        text = language(locale)._("rank {number}", number=text)
+    return language(locale)._(QUALIFIER_WORDS[number.qualifier], number=text)

@@ -18,6 +18,14 @@ EXECUTED_NOTEBOOKS = BUILD / "notebooks"
 FIGURES = BUILD / "figures"
 TEMPLATES = Path(__file__).resolve().parent / "report" / "templates"
 
+# Translations: a gettext catalogue (.po) per language beside the code, compiled into build/.
+LOCALE = Path(__file__).resolve().parent / "locale"
+COMPILED_LOCALE = BUILD / "locale"
+MESSAGES = "messages"
+MESSAGES_TEMPLATE = COMPILED_LOCALE / f"{MESSAGES}.pot"  # what Babel extracts, before it is merged into each .po
+BABEL_CONFIG = ROOT / "babel.cfg"
+SOURCE_LANGUAGE = "en"  # the language the code is written in; its outputs carry no language in their names
+
 # The raw layer (data/raw): hand-made inputs, and the audit the pipeline regenerates.
 SOURCES = "sources.csv"
 FIGURES_TABLE = "figures.csv"
@@ -50,7 +58,7 @@ CLAIMS_VS_OFFICIAL_CSV = DATA_CLEAN / CLAIMS_VS_OFFICIAL
 # The notebooks: the clean step's own notebook is not a section of the report.
 CLEAN_NOTEBOOK = "01-clean.ipynb"
 
-REPORT_HTML = REPORTS / "report.html"
+REPORT_HTML = REPORTS / "report.html"  # English, the source language; other languages beside it
 REPORT_TEMPLATE = "report.html.j2"
 
 REQUIREMENTS_LOCK = ROOT / "requirements.lock"
@@ -60,6 +68,23 @@ ENVIRONMENT_YML = ROOT / "environment.yml"
 def chart_file(figures_dir: Path, chart: str, suffix: str) -> Path:
     """A chart's file: `svg`, `png`, `csv` (the data drawn) or `json` (title, alt text, source, findings)."""
     return Path(figures_dir) / f"{chart}.{suffix}"
+
+
+def catalogue(language: str) -> Path:
+    """The translations of a language, as a translator edits them: .../locale/vi/LC_MESSAGES/messages.po."""
+    return LOCALE / language / "LC_MESSAGES" / f"{MESSAGES}.po"
+
+
+def compiled_catalogue(language: str) -> Path:
+    return COMPILED_LOCALE / language / "LC_MESSAGES" / f"{MESSAGES}.mo"
+
+
+def in_language(path: Path, language: str) -> Path:
+    """Where an output of the build is written in a language: English at `path` itself, others beside it
+    with the language in the name (build/figures.vi, build/notebooks.vi, reports/report.vi.html)."""
+    if language == SOURCE_LANGUAGE:
+        return path
+    return path.with_name(f"{path.stem}.{language}{path.suffix}")
 
 
 def sources_dir() -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import params, paths
+from helpers import i18n, params, paths
 from helpers.data.clean import latest_day, whole_or_float
 from helpers.numbers import Bounded, ratio
 
@@ -19,6 +19,8 @@ KIND_ORDER = ["observed", "derived", "target"]
 SERIES_ORDER = ["official", *KIND_ORDER]
 ASEAN = ("BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "TLS", "VNM")
 POPULATION = "population"
+# Why a count is set against an earlier year's population: the series stops before the count's year.
+LATEST_POPULATION_YEAR = i18n.N_("the latest year available: the series ends before {year}")
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,9 @@ class CleanData:
     claims_vs_official: pd.DataFrame
     producers: dict[str, str]  # official dataset -> its producer, from the data package
 
-    def title(self, indicator: str) -> str:
-        return self.metadata.set_index("indicator").at[indicator, "title"]
+    def title(self, indicator: str, tr: i18n.Language) -> str:
+        """The indicator's title in the language, from the indicator metadata (`title`, `title_vi`, ...)."""
+        return self.metadata.set_index("indicator").at[indicator, tr.column("title")]
 
 
 def read_clean(clean_dir: Path) -> CleanData:
@@ -59,20 +62,23 @@ def read_clean(clean_dir: Path) -> CleanData:
 
 @dataclass(frozen=True)
 class Selection:
-    """What a notebook's parameters select: a country, a span of years, a publication cut-off."""
+    """What a notebook's parameters select: a country, a span of years, a publication cut-off, and the
+    language its findings and charts are written in."""
     country: str
     start_year: int
     end_year: int
     as_of: dt.date | None
+    language: i18n.Language
 
 
-def selection(data: CleanData, country, start_year, end_year, as_of) -> Selection:
+def selection(data: CleanData, country, start_year, end_year, as_of, lang=i18n.SOURCE_LANGUAGE) -> Selection:
     """Check a notebook's selection parameters against the data before any work."""
     # any country the official series or the claims cover: every UN member
     country = params.choice("country", country, set(data.official["country"]) | set(data.indicators["country"]),
                             "the ISO 3166-1 alpha-3 code of a UN member, such as VNM or THA")
     start, end = params.year_range(start_year, end_year)
-    return Selection(country, start, end, params.iso_date("as_of", as_of))
+    code = params.choice("lang", lang, i18n.LANGUAGES)
+    return Selection(country, start, end, params.iso_date("as_of", as_of), i18n.language(code))
 
 
 def select(data: CleanData, chosen: Selection, indicators: list[str], kinds=tuple(KIND_ORDER)) -> pd.DataFrame:
@@ -143,7 +149,7 @@ def share_of_population(counts: pd.DataFrame, people: pd.DataFrame) -> pd.DataFr
         year = count["period"][:4]
         same_year = people[people["period"] == year]
         reference = same_year.iloc[0] if not same_year.empty else people.iloc[-1]
-        basis = "" if not same_year.empty else f"the latest year available: the series ends before {year}"
+        basis = "" if not same_year.empty else LATEST_POPULATION_YEAR.format(year=year)
         share = ratio(Bounded(float(count["value"]), count["qualifier"]), Bounded(float(reference["value"]), "exact"))
         rows.append({**count.to_dict(), "population": int(reference["value"]), "population_period": reference["period"],
                      "population_basis": basis, "population_producer": reference["producer"],

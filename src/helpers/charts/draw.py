@@ -4,7 +4,8 @@ Each chart is drawn twice, for a wide screen (name.svg) and for a phone (name.ph
 its text stays readable on both, and written to figures_dir with a CSV of its data and a JSON
 sidecar (title, alt text, source line, findings) that the report reads. Every point carries a
 tooltip (an SVG <title>: value as written, period, source, and the verbatim quote where there is
-one). Files are byte-identical from run to run.
+one). Every word drawn is in the view's language (helpers.i18n), every number and period through
+helpers.numbers; a quote stays as its source wrote it, and says so. Files are byte-identical from run to run.
 """
 import io
 import re
@@ -23,8 +24,10 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from helpers import paths  # noqa: E402
-from helpers.analysis.findings import number_text, value_label  # noqa: E402
+from helpers.analysis.findings import value_label  # noqa: E402
 from helpers.files import csv_text, json_text, write_files_atomic  # noqa: E402
+from helpers.i18n import SOURCE_LANGUAGE, Language, word  # noqa: E402
+from helpers.numbers import number_text, period_text  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -36,7 +39,7 @@ MUTED = "#8c8c8c"
 # 390 px screen; the wide one is for screens from about 700 px.
 WIDTHS = {"svg": 8.0, "phone.svg": 4.2}
 SMALL_TEXT = 8
-MARKS_NOTE = "Marks: · official, ● observed, ◇ derived, ★ target; ~ approx, ≥ at least."
+
 
 
 def apply_style() -> None:
@@ -50,13 +53,15 @@ def apply_style() -> None:
     })
 
 
-def source_line(rows: pd.DataFrame, sources: pd.DataFrame, official: str = "") -> str:
+def source_line(rows: pd.DataFrame, sources: pd.DataFrame, tr: Language, official: str = "") -> str:
     """The chart's source: the articles its claims cite and the official datasets it draws, and how to read marks."""
     cited_ids = set(rows["source_id"].dropna()) if "source_id" in rows else set()
     used = sources[sources["source_id"].isin(cited_ids)].sort_values("source_id")
-    cited = "; ".join(f"{s.source_id} {s.outlet}, {s.published}" for s in used.itertuples())
-    parts = [f"Official: {official}." if official else "", f"Articles: {cited}." if cited else ""]
-    return " ".join(["Source:", *(p for p in parts if p), MARKS_NOTE if cited else ""]).strip()
+    cited = "; ".join(f"{s.source_id} {s.outlet}, {period_text(s.published, tr.code)}" for s in used.itertuples())
+    parts = [tr._("Official: {datasets}.", datasets=official) if official else "",
+             tr._("Articles: {articles}.", articles=cited) if cited else ""]
+    marks = tr._("Marks: · official, ● observed, ◇ derived, ★ target; ~ approx, ≥ at least.")
+    return " ".join([tr._("Source:"), *(p for p in parts if p), marks if cited else ""]).strip()
 
 
 @dataclass
@@ -77,15 +82,18 @@ class Tooltips:
         return svg
 
 
-def point_tip(row, label: str) -> str:
+def point_tip(row, label: str, tr: Language) -> str:
     """A point's tooltip: what it is, its value as written, its period and where it comes from."""
+    period = period_text(row["period"], tr.code)
     if row.get("kind") == "official":
-        return f"{label}: {number_text(row['value'], row['unit'])} ({row['period']}), official ({row['dataset']})"
-    written = row.get("value_raw") or value_label(row)
+        return tr._("{label}: {value} ({period}), official ({dataset})", label=label, period=period,
+                    value=number_text(row["value"], row["unit"], locale=tr.code), dataset=row["dataset"])
+    # the value as the article wrote it is part of its quote; another language gets the value in its own format
+    written = (row.get("value_raw") if tr.code == SOURCE_LANGUAGE else None) or value_label(row, tr)
     # a computed ratio cites the two figures it divides
     figures = row.get("figure_id") or " / ".join(row[c] for c in ("figure_id_num", "figure_id_den") if row.get(c))
-    text = f"{label}: {written} ({row['kind']}, {row['period']}); {row['source_id']} {figures}"
-    return text + (f' — "{row["quote"]}"' if row.get("quote") else "")
+    text = f"{label}: {written} ({word(str(row['kind']), tr)}, {period}); {row['source_id']} {figures}"
+    return tr._('{text} — "{quote}"', text=text, quote=row["quote"]) if row.get("quote") else text
 
 
 def new_figure(title: str, width: float, height: float):
@@ -105,7 +113,7 @@ def legend_below(fig, ax, width: float) -> None:
                    ncol=1 if width < 6 else 2, frameon=False)
 
 
-def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips) -> None:
+def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, tr: Language) -> None:
     """One line per indicator, through its official series where there is one, else through its observed and
     derived points; claims and targets as marks over it; every point labelled once and given a tooltip."""
     # a target with no year has no place on a time axis: the findings under the chart name it
@@ -121,12 +129,12 @@ def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips) 
                 mark = ax.scatter([point["date"]], [float(point["value"])], marker=KIND_MARKERS[kind],
                                   s=KIND_SIZES[kind], facecolors=colour if KIND_FILLED[kind] else "white",
                                   edgecolors=colour, zorder=3)
-                tips.add(mark, point_tip(point, labels[indicator]))
+                tips.add(mark, point_tip(point, labels[indicator], tr))
         # labelled: each claim, and the official series at its ends (its other values are in the tooltips)
         labelled = group[(group["kind"] != "official") | group["date"].isin([official["date"].min(),
                                                                               official["date"].max()])]
         for (date, value), row in labelled.groupby(["date", "value"], sort=True).first().iterrows():
-            ax.annotate(value_label(row.to_dict() | {"value": value, "denominator": None}), (date, float(value)),
+            ax.annotate(value_label(row.to_dict() | {"value": value, "denominator": None}, tr), (date, float(value)),
                         textcoords="offset points", xytext=(0, 8), ha="center", fontsize=SMALL_TEXT, color=colour)
 
 
@@ -138,7 +146,8 @@ def year_ticks(ax, dates: pd.Series, width: float) -> None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
-def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_label: str, width: float) -> None:
+def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_label: str, width: float,
+               tr: Language) -> None:
     """An honest value axis: counts and percentages from zero; ranks over their whole range (1 to the number
     ranked, or from 1 where that is unknown), unless the ranks drawn sit in a narrow band of it, where the
     axis is cut to that band and its label says so."""
@@ -150,25 +159,25 @@ def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_labe
         if rank_of and values.max() - values.min() < 0.4 * rank_of:
             pad = max(2.0, 0.12 * (values.max() - values.min()))
             low, high = max(1, int(values.min() - pad)), min(rank_of, int(values.max() + pad) + 1)
-            y_label += f" (axis cut: ranks {low} to {high} of {rank_of})"
+            y_label += " " + tr._("(axis cut: ranks {low} to {high} of {total})", low=low, high=high, total=rank_of)
         margin = 0.04 * (high - low)
         ax.set_ylim(high + margin, low - margin) if invert else ax.set_ylim(low - margin, high + margin)
     elif units <= {"count", "percent"}:
         ax.set_ylim(bottom=0, top=float(rows["value"].astype(float).max()) * 1.15)
         if units == {"count"}:
-            ax.yaxis.set_major_formatter(lambda value, _: number_text(value, "count"))
+            ax.yaxis.set_major_formatter(lambda value, _: number_text(value, "count", locale=tr.code))
     elif invert:
         ax.invert_yaxis()
     ax.set_ylabel(textwrap.fill(y_label, 40 if width >= 6 else 30))
 
 
 def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, width: float, tips: Tooltips,
-               invert: bool = False, rank_of: int | None = None):
+               tr: Language, invert: bool = False, rank_of: int | None = None):
     fig, ax = new_figure(title, width, 4.5 if width >= 6 else 4.4)
-    plot_series(ax, rows, labels, tips)
-    ax.set_xlabel("Period (year; as-of date for counts)")
+    plot_series(ax, rows, labels, tips, tr)
+    ax.set_xlabel(tr._("Period (year; as-of date for counts)"))
     year_ticks(ax, rows["date"].dropna(), width)
-    value_axis(ax, rows, invert, rank_of, y_label, width)
+    value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.margins(x=0.08)
     legend_below(fig, ax, width)
     return fig
@@ -186,7 +195,7 @@ def spread(values: list[float], min_gap: float) -> list[float]:
 
 
 def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, width: float, tips: Tooltips,
-                  invert: bool = False, rank_of: int | None = None):
+                  tr: Language, invert: bool = False, rank_of: int | None = None):
     """One line per country over the editions, the chosen country in colour and the others muted, each named at its end."""
     fig, ax = new_figure(title, width, 4.8 if width >= 6 else 5.2)
     ends = []
@@ -199,7 +208,7 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
         for _, point in group.iterrows():
             mark = ax.scatter([point["date"]], [float(point["value"])], s=30 if mine else 10, color=colour,
                               zorder=4 if mine else 2)
-            tips.add(mark, point_tip(point, f"{country}, EGDI rank"))
+            tips.add(mark, point_tip(point, tr._("{country}, EGDI rank", country=country), tr))
         ends.append((float(group.iloc[-1]["value"]), group.iloc[-1]["date"], country, colour, mine))
         if mine:
             for _, point in group.iloc[:-1].iterrows():
@@ -210,18 +219,18 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
     span = rank_of or (max(values) - min(values)) or 1
     places = spread(values, min_gap=span / (26 if width >= 6 else 20))
     for (value, date, country, colour, mine), place in zip(ends, places):
-        ax.annotate(f"{country} {number_text(value, 'rank')}", (date, value), xytext=(date + pd.Timedelta(days=120), place),
+        ax.annotate(f"{country} {number_text(value, 'rank', locale=tr.code)}", (date, value), xytext=(date + pd.Timedelta(days=120), place),
                     textcoords="data", va="center", fontsize=SMALL_TEXT, color=colour,
                     fontweight="bold" if mine else "normal")
-    ax.set_xlabel("UN E-Government Survey edition")
+    ax.set_xlabel(tr._("UN E-Government Survey edition"))
     year_ticks(ax, rows["date"], width)
-    value_axis(ax, rows, invert, rank_of, y_label, width)
+    value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=900 if width >= 6 else 1300))
     return fig
 
 
 def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title: str, x_label: str, width: float,
-               tips: Tooltips):
+               tips: Tooltips, tr: Language):
     """Each country's index and its components side by side (one bar each), best first; the chosen country in bold."""
     indicators = [i for i in ["egdi", "osi", "hci", "tii"] if i in set(rows["indicator"])]
     wide = rows.pivot(index="country", columns="indicator", values="value").astype(float)[indicators]
@@ -233,7 +242,9 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
         positions = [row + (offset - (len(indicators) - 1) / 2) * bar for row in range(len(wide))]
         bars = ax.barh(positions, wide[indicator], height=bar, color=colour, label=labels[indicator])
         for patch, (country, value) in zip(bars, wide[indicator].items()):
-            tips.add(patch, f"{country}, {labels[indicator]}: {value:.4f} ({edition}), official")
+            tips.add(patch, tr._("{country}, {indicator}: {value} ({edition}), official", country=country,
+                                 indicator=labels[indicator], value=number_text(value, "index", locale=tr.code),
+                                 edition=edition))
     ax.set_yticks(range(len(wide)), wide.index)
     for tick in ax.get_yticklabels():
         if tick.get_text() == highlight:
@@ -245,43 +256,48 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
     return fig
 
 
-def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, width: float, tips: Tooltips):
+def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, width: float, tips: Tooltips,
+                  tr: Language):
     """Latest observed value (bar) against its target (star) for each indicator in percent."""
     fig, ax = new_figure(title, width, 1.8 + (0.55 if width >= 6 else 0.8) * len(progress))
     names = [textwrap.fill(labels[i], 34 if width >= 6 else 22) for i in progress["indicator"]]
     positions = list(range(len(progress)))
     latest = progress["latest"].astype(float).fillna(0)
-    bars = ax.barh(positions, latest, color=PALETTE[0], label="latest observed")
+    bars = ax.barh(positions, latest, color=PALETTE[0], label=tr._("latest observed"))
     stars = [ax.scatter([float(row["target"])], [y], marker="*", s=140, color=PALETTE[3], zorder=3,
-                        label="target" if y == 0 else None) for y, (_, row) in zip(positions, progress.iterrows())]
+                        label=tr._("target") if y == 0 else None)
+             for y, (_, row) in zip(positions, progress.iterrows())]
     for y, bar, star, (_, row) in zip(positions, bars, stars, progress.iterrows()):
-        observed = ("none yet" if pd.isna(row["latest"]) else
-                    f"{number_text(row['latest'], 'percent')} ({row['latest_period']})")
-        target_year = f" by {row['target_year']}" if row["target_year"] else ", no year"
-        ax.annotate(f"{observed} → target {number_text(row['target'], 'percent')}{target_year}", (0, y),
+        observed = (tr._("none yet") if pd.isna(row["latest"]) else
+                    f"{number_text(row['latest'], 'percent', locale=tr.code)} "
+                    f"({period_text(row['latest_period'], tr.code)})")
+        target = number_text(row["target"], "percent", locale=tr.code)
+        target = (tr._("target {value} by {year}", value=target, year=period_text(row["target_year"], tr.code))
+                  if row["target_year"] else tr._("target {value}, no year", value=target))
+        ax.annotate(f"{observed} → {target}", (0, y),
                     xytext=(4, -12), textcoords="offset points", fontsize=SMALL_TEXT, color="#222222")
-        tips.add(bar, f"{labels[row['indicator']]}: latest {observed} ({row['latest_figure'] or 'none'})")
-        tips.add(star, f"{labels[row['indicator']]}: target {number_text(row['target'], 'percent')}{target_year} "
-                       f"({row['target_figure']})")
+        tips.add(bar, tr._("{indicator}: latest {value} ({figure})", indicator=labels[row["indicator"]], value=observed,
+                           figure=row["latest_figure"] or tr._("none")))
+        tips.add(star, f"{labels[row['indicator']]}: {target} ({row['target_figure']})")
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
-    ax.set_xlabel("Percent")
+    ax.set_xlabel(tr._("Percent"))
     legend_below(fig, ax, width)
     return fig
 
 
 def figure(view, width: float, tips: Tooltips):
     """The matplotlib figure of a view, as its chart spec asks, `width` inches wide."""
-    spec = view.chart
+    spec, tr = view.chart, view.language
     if spec.kind == "progress":
-        return progress_bars(view.data, spec.labels, view.title, width, tips)
+        return progress_bars(view.data, spec.labels, view.title, width, tips, tr)
     if spec.kind == "country_lines":
-        return country_lines(view.data, spec.highlight, view.title, spec.y_label, width, tips, spec.invert,
+        return country_lines(view.data, spec.highlight, view.title, spec.y_label, width, tips, tr, spec.invert,
                              spec.rank_of)
     if spec.kind == "components":
-        return components(view.data, spec.labels, spec.highlight, view.title, spec.y_label, width, tips)
-    return timeseries(view.data, spec.labels, view.title, spec.y_label, width, tips, spec.invert, spec.rank_of)
+        return components(view.data, spec.labels, spec.highlight, view.title, spec.y_label, width, tips, tr)
+    return timeseries(view.data, spec.labels, view.title, spec.y_label, width, tips, tr, spec.invert, spec.rank_of)
 
 
 def own_ids(svg: str, prefix: str) -> str:

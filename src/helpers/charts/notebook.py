@@ -19,7 +19,7 @@ def citations(view) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=CITATION_COLUMNS)
     if "value_text" not in rows:
-        rows = rows.assign(value_text=rows.apply(value_label, axis=1))
+        rows = rows.assign(value_text=rows.apply(value_label, axis=1, tr=view.language))
     table = rows.assign(kind=rows["kind"].astype(str))
     return table[CITATION_COLUMNS].sort_values(["indicator", "period", "figure_id"], ignore_index=True)
 
@@ -32,13 +32,13 @@ def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
                            view.headline_text())
         display(Markdown(f"**{view.title}**: {view.empty_message}."), metadata={"chart": view.name})
     elif view.chart is None:  # findings and a table, no chart
-        source = charts.source_line(view.data, sources, view.extra_source)
+        source = charts.source_line(view.data, sources, view.language, view.extra_source)
         charts.save_text(view.name, figures_dir, view.title, view.data, view.alt, source, view.findings,
                          view.headline_text())
         display(Markdown(f"**{view.title}**"), metadata={"chart": view.name})
     else:
         cited = view.data.attrs.get("source_rows", view.data)
-        source = charts.source_line(cited, sources, view.extra_source)
+        source = charts.source_line(cited, sources, view.language, view.extra_source)
         svg = charts.save_chart(view, figures_dir, view.alt, source)
         display(SVG(filename=str(svg)), metadata={"chart": view.name})
         print(source)
@@ -46,10 +46,11 @@ def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
     return citations(view)
 
 
-def setup(clean_dir, figures_dir, country, start_year, end_year, as_of):
-    """Check the parameters, read the clean layer and set the chart style; stops before any work on a bad value."""
+def setup(clean_dir, figures_dir, country, start_year, end_year, as_of, lang):
+    """Check the parameters, read the clean layer and set the chart style; stops before any work on a bad value.
+    `lang` is the language the findings and charts are written in (helpers.i18n.LANGUAGES)."""
     data = tables.read_clean(params.directory("clean_dir", clean_dir, must_exist=True))
-    chosen = tables.selection(data, country, start_year, end_year, as_of)
+    chosen = tables.selection(data, country, start_year, end_year, as_of, lang)
     figures_path = params.directory("figures_dir", figures_dir, must_exist=False)
     charts.apply_style()
     return data, chosen, figures_path

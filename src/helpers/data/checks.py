@@ -6,14 +6,21 @@ the sources cannot settle says so as an open question, with the numbers that wou
 
 Arithmetic on stated figures carries their qualifiers (helpers.numbers): the ratio of "about 55"
 and "over 100" is "under 0.55", since a larger base can only lower it.
+
+Each finding's message is written in every language of the report (helpers.i18n): `message` in
+English, `message_vi` in Vietnamese; the checks run once per language, with the same findings.
 """
 import pandas as pd
 
 from helpers.data import raw
-from helpers.numbers import Bounded, bounded_text, fits, number_text, ratio
+from helpers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, column, language, word
+from helpers.numbers import Bounded, bounded_text, fits, number_text, period_text, plain, ratio
 
-TIMES = {2: "twice", 3: "three times"}
+ENGLISH = language(SOURCE_LANGUAGE)
+TIMES = {2: N_("twice"), 3: N_("three times")}
 FINDING_COLUMNS = ["check", "severity", "indicator", "country", "period", "figure_ids", "message"]
+# the checks table: each finding with its message in every language of the report
+CHECKS_COLUMNS = FINDING_COLUMNS + [column("message", code) for code in LANGUAGES[1:]]
 STATED = ("observed", "derived")
 # A "nearly 73%" share is read as at most this many points off the share the count implies.
 SHARE_TOLERANCE_POINTS = 3.0
@@ -23,18 +30,18 @@ def as_bounded(row) -> Bounded:
     return Bounded(value / 100 if row["unit"] == "percent" else value, row["qualifier"])
 
 
-def stated_text(row) -> str:
-    return bounded_text(Bounded(float(row["value"]), row["qualifier"]), row["unit"])
+def stated_text(row, tr: Language) -> str:
+    return bounded_text(Bounded(float(row["value"]), row["qualifier"]), row["unit"], locale=tr.code)
 
 
-def period_text(period) -> str:
+def when(period, tr: Language) -> str:
     """A row's period, or 'no year' for an undated target (empty: None, or NaN once in a frame)."""
-    return period if isinstance(period, str) and period else "no year"
+    return period_text(period, tr.code) if isinstance(period, str) and period else tr._("no year")
 
 
-def cited(row) -> str:
+def cited(row, tr: Language) -> str:
     """'13.5% (s004-26, 2024)': a stated figure with where and when it is from."""
-    return f"{stated_text(row)} ({row['figure_id']}, {period_text(row['period'])})"
+    return f"{stated_text(row, tr)} ({row['figure_id']}, {when(row['period'], tr)})"
 
 
 def finding(check: str, severity: str, rows: pd.DataFrame, message: str) -> dict:
@@ -43,22 +50,24 @@ def finding(check: str, severity: str, rows: pd.DataFrame, message: str) -> dict
             "period": first["period"], "figure_ids": ";".join(sorted(set(rows["figure_id"]))), "message": message}
 
 
-def describe(row) -> str:
-    return f"{row['value']:,} {row['unit']} ({row['kind']}, {row['source_id']} {row['figure_id']})"
+def describe(row, tr: Language) -> str:
+    return (f"{plain(row['value'], 6, tr.code)} {word(row['unit'], tr)} "
+            f"({word(row['kind'], tr)}, {row['source_id']} {row['figure_id']})")
 
 
-def disagreements(clean: pd.DataFrame) -> list[dict]:
+def disagreements(clean: pd.DataFrame, tr: Language = ENGLISH) -> list[dict]:
     """The same indicator, country and period given different values by different claims."""
     stated = clean[clean["kind"].isin(STATED)]
     found = []
     for _, group in stated.groupby(["indicator", "country", "period"], sort=True):
         if group["value"].nunique() > 1:
-            values = "; ".join(describe(row) for _, row in group.iterrows())
-            found.append(finding("disagreement", "warning", group, f"different values for one period: {values}"))
+            values = "; ".join(describe(row, tr) for _, row in group.iterrows())
+            found.append(finding("disagreement", "warning", group,
+                                 tr._("different values for one period: {values}", values=values)))
     return found
 
 
-def cumulative_decreases(clean: pd.DataFrame, cumulative: set[str]) -> list[dict]:
+def cumulative_decreases(clean: pd.DataFrame, cumulative: set[str], tr: Language = ENGLISH) -> list[dict]:
     """A running total (accounts activated, cards issued) that is lower at a later date."""
     found = []
     stated = clean[clean["kind"].isin(STATED) & clean["indicator"].isin(cumulative)]
@@ -68,26 +77,31 @@ def cumulative_decreases(clean: pd.DataFrame, cumulative: set[str]) -> list[dict
             if later["value"] < earlier["value"]:
                 pair = ordered.loc[[earlier.name, later.name]].iloc[::-1]
                 found.append(finding("cumulative_decrease", "warning", pair,
-                                     f"a cumulative count falls from {describe(earlier)} in {earlier['period']} "
-                                     f"to {describe(later)} in {later['period']}"))
+                                     tr._("a cumulative count falls from {earlier} in {earlier_period} to {later} "
+                                          "in {later_period}", earlier=describe(earlier, tr),
+                                          earlier_period=when(earlier["period"], tr), later=describe(later, tr),
+                                          later_period=when(later["period"], tr))))
     return found
 
 
-def shares_above_100(clean: pd.DataFrame) -> list[dict]:
+def shares_above_100(clean: pd.DataFrame, tr: Language = ENGLISH) -> list[dict]:
     over = clean[(clean["unit"] == "percent") & (clean["value"].astype(float) > 100)]
-    return [finding("share_above_100", "warning", over.loc[[i]], f"a share above 100%: {describe(row)}")
+    return [finding("share_above_100", "warning", over.loc[[i]],
+                    tr._("a share above 100%: {claim}", claim=describe(row, tr)))
             for i, row in over.iterrows()]
 
 
-def ranks_above_denominator(clean: pd.DataFrame) -> list[dict]:
+def ranks_above_denominator(clean: pd.DataFrame, tr: Language = ENGLISH) -> list[dict]:
     ranks = clean[(clean["unit"] == "rank") & clean["denominator"].notna()]
     beyond = ranks[ranks["value"].astype(float) > ranks["denominator"].astype(float)]
     return [finding("rank_above_denominator", "error", beyond.loc[[i]],
-                    f"rank {row['value']} of only {row['denominator']}: {describe(row)}")
+                    tr._("rank {rank} of only {ranked}: {claim}", rank=row["value"], ranked=row["denominator"],
+                         claim=describe(row, tr)))
             for i, row in beyond.iterrows()]
 
 
-def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population: pd.DataFrame) -> list[dict]:
+def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population: pd.DataFrame,
+                      tr: Language = ENGLISH) -> list[dict]:
     """A stated share of the population set against the count it describes and the reference population.
 
     `share_of` maps a share indicator to the count indicator it is a share of; the count from the same
@@ -111,16 +125,20 @@ def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population:
                 base = ratio(as_bounded(count), as_bounded(share))
                 found.append(finding(
                     "population_share", "warning", rows,
-                    f"{stated_text(share)} of the population ({share['figure_id']}) with {stated_text(count)} "
-                    f"{count_id} ({count['figure_id']}) implies a base of {bounded_text(base, 'count', True)} "
-                    f"people ({base.value:,.0f}), not the population of "
-                    f"{number_text(float(reference['value']), 'count')} ({reference['period']}, {reference['producer']}), "
-                    f"of which {stated_text(count)} is {implied:.1f}%. Open question: is the base a part of the "
-                    f"population, such as an age group? The sources do not say, nor give one of that size."))
+                    tr._("{share} of the population ({share_figure}) with {count} {count_indicator} ({count_figure}) "
+                         "implies a base of {base} people ({base_exact}), not the population of {population} "
+                         "({year}, {producer}), of which {count} is {implied}. Open question: is the base a part of "
+                         "the population, such as an age group? The sources do not say, nor give one of that size.",
+                         share=stated_text(share, tr), share_figure=share["figure_id"], count=stated_text(count, tr),
+                         count_indicator=count_id, count_figure=count["figure_id"],
+                         base=bounded_text(base, "count", True, tr.code), base_exact=plain(base.value, 0, tr.code),
+                         population=number_text(float(reference["value"]), "count", locale=tr.code),
+                         year=reference["period"], producer=reference["producer"],
+                         implied=number_text(round(implied, 1), "percent", 1, tr.code))))
     return found
 
 
-def stated_ratios(clean: pd.DataFrame) -> list[dict]:
+def stated_ratios(clean: pd.DataFrame, tr: Language = ENGLISH) -> list[dict]:
     """Each stated multiple or share (a row with `relates_to`) against the figures it relates.
 
     For each reading `part / base` (see raw.py): with a base figure, the ratio of the two figures
@@ -136,17 +154,13 @@ def stated_ratios(clean: pd.DataFrame) -> list[dict]:
         for reading in readings:
             part = by_id.loc[reading.part]
             if reading.base in by_id.index:
-                found += ratio_of_figures(claim, part, by_id.loc[reading.base])
+                found += ratio_of_figures(claim, part, by_id.loc[reading.base], tr)
             elif reading.base != raw.UNSTATED_BASE:
-                found += implied_base_against_stated(claim, part, clean, reading.base)
+                found += implied_base_against_stated(claim, part, clean, reading.base, tr)
         unstated = [by_id.loc[r.part] for r in readings if r.base == raw.UNSTATED_BASE]
         if unstated:
-            found.append(unstated_base(claim, unstated))
+            found.append(unstated_base(claim, unstated, tr))
     return found
-
-
-def claim_noun(claim) -> str:
-    return "multiple" if claim["unit"] == "times" else "share"
 
 
 def implied_base(claim, part) -> tuple[Bounded, str]:
@@ -156,7 +170,7 @@ def implied_base(claim, part) -> tuple[Bounded, str]:
     return Bounded(base.value * (100 if unit == "percent" else 1), base.qualifier), unit
 
 
-def ratio_of_figures(claim, part, base) -> list[dict]:
+def ratio_of_figures(claim, part, base, tr: Language) -> list[dict]:
     """A stated ratio against the one its two figures give; when they differ, the base it would need."""
     computed = ratio(as_bounded(part), as_bounded(base))
     scale = 100 if claim["unit"] == "percent" else 1
@@ -165,14 +179,17 @@ def ratio_of_figures(claim, part, base) -> list[dict]:
     shown = Bounded(computed.value * scale, computed.qualifier)
     needed, unit = implied_base(claim, part)
     rows = pd.DataFrame([claim, part, base])
+    question = (tr._("Open question: is {base} rounded, or is the stated multiple wrong?", base=stated_text(base, tr))
+                if claim["unit"] == "times" else
+                tr._("Open question: is {base} rounded, or is the stated share wrong?", base=stated_text(base, tr)))
     return [finding("stated_ratio", "warning", rows,
-                    f"{stated_text(claim)} stated ({claim['figure_id']}), but {cited(part)} / {cited(base)} = "
-                    f"{bounded_text(shown, claim['unit'], True)}; {stated_text(claim)} would need a base of "
-                    f"{bounded_text(needed, unit, True)}. Open question: is {stated_text(base)} rounded, "
-                    f"or is the stated {claim_noun(claim)} wrong?")]
+                    tr._("{claim} stated ({figure}), but {part} / {base} = {computed}; {claim} would need a base of "
+                         "{needed}.", claim=stated_text(claim, tr), figure=claim["figure_id"], part=cited(part, tr),
+                         base=cited(base, tr), computed=bounded_text(shown, claim["unit"], True, tr.code),
+                         needed=bounded_text(needed, unit, True, tr.code)) + " " + question)]
 
 
-def implied_base_against_stated(claim, part, clean: pd.DataFrame, base_indicator: str) -> list[dict]:
+def implied_base_against_stated(claim, part, clean: pd.DataFrame, base_indicator: str, tr: Language) -> list[dict]:
     """The base a share implies, against each value other claims state for the base indicator."""
     base, unit = implied_base(claim, part)
     stated = clean[(clean["indicator"] == base_indicator) & (clean["country"] == claim["country"])
@@ -182,30 +199,36 @@ def implied_base_against_stated(claim, part, clean: pd.DataFrame, base_indicator
         if fits(Bounded(float(total["value"]), total["qualifier"]), base):
             continue
         same_period = total["period"] == part["period"]
-        question = ("The two do not fit." if same_period else
-                    f"Open question: did {base_indicator} change between {total['period']} and {part['period']}, "
-                    f"or do the two count different things?")
+        question = (tr._("The two do not fit.") if same_period else
+                    tr._("Open question: did {indicator} change between {earlier} and {later}, or do the two count "
+                         "different things?", indicator=base_indicator, earlier=when(total["period"], tr),
+                         later=when(part["period"], tr)))
         found.append(finding("stated_ratio", "warning", pd.DataFrame([claim, part, total]),
-                             f"{stated_text(claim)} ({claim['figure_id']}) of {cited(part)} implies a base of "
-                             f"{bounded_text(base, unit, True)} {base_indicator}; {total['figure_id']} states "
-                             f"{stated_text(total)} for {total['period']}. {question}"))
+                             tr._("{claim} ({figure}) of {part} implies a base of {base} {indicator}; {other} states "
+                                  "{total} for {period}.", claim=stated_text(claim, tr), figure=claim["figure_id"],
+                                  part=cited(part, tr), base=bounded_text(base, unit, True, tr.code),
+                                  indicator=base_indicator, other=total["figure_id"], total=stated_text(total, tr),
+                                  period=when(total["period"], tr)) + " " + question))
     return found
 
 
-def unstated_base(claim, parts: list) -> dict:
+def unstated_base(claim, parts: list, tr: Language) -> dict:
     """A multiple or share whose base no source gives: the base each reading implies, as an open question."""
     implied = []
     for part in parts:
         base, unit = implied_base(claim, part)
-        implied.append(f"with {cited(part)} it implies a base of {bounded_text(base, unit, True)}")
-    which = " which reading is meant, and" if len(parts) > 1 else ""
+        implied.append(tr._("with {part} it implies a base of {base}", part=cited(part, tr),
+                            base=bounded_text(base, unit, True, tr.code)))
+    question = (tr._("Open question: which reading is meant, and does the base fit its own figure, which the sources "
+                     "do not state?") if len(parts) > 1 else
+                tr._("Open question: does the base fit its own figure, which the sources do not state?"))
     return finding("stated_ratio", "warning", pd.DataFrame([claim, *parts]),
-                   f"{stated_text(claim)} ({claim['figure_id']}) is stated against a base no source gives: "
-                   f"{'; '.join(implied)}. Open question:{which} does the base fit its own figure, which the "
-                   f"sources do not state?")
+                   tr._("{claim} ({figure}) is stated against a base no source gives: {readings}.",
+                        claim=stated_text(claim, tr), figure=claim["figure_id"], readings="; ".join(implied))
+                   + " " + question)
 
 
-def restated_claims(clean: pd.DataFrame) -> list[dict]:
+def restated_claims(clean: pd.DataFrame, tr: Language = ENGLISH) -> list[dict]:
     """One source stating the same claim twice (same indicator, country, period, kind and value)."""
     claims = clean[clean["kind"].isin(("observed", "target"))]
     found = []
@@ -215,17 +238,29 @@ def restated_claims(clean: pd.DataFrame) -> list[dict]:
             first = group.iloc[0]
             ids = sorted(group["figure_id"])
             found.append(finding("restated_claim", "warning", group,
-                                 f"the same claim counted {TIMES.get(len(group), f'{len(group)} times')} in "
-                                 f"{source_id}: {stated_text(first)}, "
-                                 f"{first['kind']}, {period_text(first['period'])}, in {' and '.join(ids)}; "
-                                 f"count it once"))
+                                 tr._("the same claim counted {times} in {source}: {claim}, {kind}, {period}, in "
+                                      "{figures}; count it once",
+                                      times=tr._(TIMES[len(group)]) if len(group) in TIMES else
+                                      tr._("{count} times", count=len(group)),
+                                      source=source_id, claim=stated_text(first, tr), kind=word(first["kind"], tr),
+                                       period=when(first["period"], tr),
+                                       figures=tr._("{first} and {second}", first=", ".join(ids[:-1]),
+                                                    second=ids[-1]))))
     return found
+
+
+def findings(clean: pd.DataFrame, cumulative: set[str], share_of: dict[str, str], population: pd.DataFrame,
+             tr: Language) -> list[dict]:
+    return (disagreements(clean, tr) + cumulative_decreases(clean, cumulative, tr) + shares_above_100(clean, tr)
+            + ranks_above_denominator(clean, tr) + population_shares(clean, share_of, population, tr)
+            + stated_ratios(clean, tr) + restated_claims(clean, tr))
 
 
 def run_checks(clean: pd.DataFrame, cumulative: set[str], share_of: dict[str, str],
                population: pd.DataFrame) -> pd.DataFrame:
-    found = (disagreements(clean) + cumulative_decreases(clean, cumulative) + shares_above_100(clean)
-             + ranks_above_denominator(clean) + population_shares(clean, share_of, population)
-             + stated_ratios(clean) + restated_claims(clean))
-    table = pd.DataFrame(found, columns=FINDING_COLUMNS)
+    """Every finding, its message in each language of the report (`message`, `message_vi`)."""
+    table = pd.DataFrame(findings(clean, cumulative, share_of, population, ENGLISH), columns=FINDING_COLUMNS)
+    for code in LANGUAGES[1:]:
+        table[column("message", code)] = pd.Series(
+            [f["message"] for f in findings(clean, cumulative, share_of, population, language(code))], dtype=object)
     return table.sort_values(["check", "indicator", "country", "period", "figure_ids"], ignore_index=True)

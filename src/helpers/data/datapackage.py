@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.data.checks import FINDING_COLUMNS
+from helpers.data.checks import CHECKS_COLUMNS
 from helpers.data.clean import CLEAN_COLUMNS
 from helpers.data.raw import corpus_articles, corpus_years
 
@@ -71,6 +71,7 @@ FINDING_FIELDS = {
     "period": INDICATOR_FIELDS["period"],
     "figure_ids": field("figure_ids", "string", "The figures concerned, separated by ';'", required=True),
     "message": field("message", "string", "What was found", required=True),
+    "message_vi": field("message_vi", "string", "What was found, in Vietnamese", required=True),
 }
 
 SOURCE_FIELDS = [
@@ -89,6 +90,7 @@ SOURCE_FIELDS = [
 METADATA_FIELDS = [
     field("indicator", "string", "Indicator id", required=True, unique=True),
     field("title", "string", "Short title", required=True),
+    field("title_vi", "string", "Short title in Vietnamese, as the Vietnamese report shows it", required=True),
     field("unit", "string", "Unit", required=True, enum=UNITS),
     field("family", "string", "Which notebook and report section charts it", required=True),
     field("denominator", "integer", "For ranks: countries ranked"),
@@ -137,7 +139,7 @@ def resource(name: str, title: str, description: str, fields: list[dict], **sche
 
 def descriptor(sources: pd.DataFrame, official_origins: list[dict]) -> dict:
     """The datapackage.json of the clean folder, citing each source document and each official file."""
-    assert list(INDICATOR_FIELDS) == CLEAN_COLUMNS and list(FINDING_FIELDS) == FINDING_COLUMNS
+    assert list(INDICATOR_FIELDS) == CLEAN_COLUMNS and list(FINDING_FIELDS) == CHECKS_COLUMNS
     return {
         "profile": "tabular-data-package",
         "name": "vn-digital-government-indicators",

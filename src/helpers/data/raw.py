@@ -33,7 +33,7 @@ MAX_QUOTE_WORDS = 25
 SOURCE_COLUMNS = ("source_id", "file", "sha256", "title", "outlet", "published", "published_basis", "language", "url")
 FIGURE_COLUMNS = ("figure_id", "source_id", "country", "indicator", "kind", "value_raw", "period_raw",
                   "period_inferred", "change_raw", "quote", "note", "relates_to")
-INDICATOR_COLUMNS = ("indicator", "title", "unit", "family", "denominator", "cumulative", "core", "description", "share_of")
+INDICATOR_COLUMNS = ("indicator", "title", "title_vi", "unit", "family", "denominator", "cumulative", "core", "description", "share_of")
 OUT_OF_SCOPE_COLUMNS = ("source_id", "context", "reason")
 PERIOD_INFERRED = re.compile(r"(?P<iso>\d{4}(?:-\d{2}(?:-\d{2})?)?): (?P<reason>\S.*)")
 RELATION = re.compile(r"(?P<part>[^\s/;]+) / (?P<base>[^\s/;]+)")
@@ -221,7 +221,7 @@ def validate_indicators(indicators: pd.DataFrame) -> list[Problem]:
     for row in indicators.itertuples():
         if not INDICATOR_ID.match(row.indicator):
             problems.append(Problem(path, row.line, None, f"indicator id '{row.indicator}' is not snake_case ([a-z0-9_])"))
-        for column in ("title", "unit", "family", "description"):
+        for column in ("title", "title_vi", "unit", "family", "description"):
             if not getattr(row, column):
                 problems.append(Problem(path, row.line, None, f"indicator '{row.indicator}': empty {column}"))
     return problems

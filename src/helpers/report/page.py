@@ -1,6 +1,13 @@
 """The published report: one self-contained, deterministic HTML page built from the executed notebooks.
 
-    python -m helpers.report [--notebooks build/notebooks] [--figures build/figures] [--output reports/report.html]
+    python -m helpers.report [--lang vi]
+
+One page per language of the report (helpers.i18n): reports/report.html in English from
+build/notebooks and build/figures, reports/report.vi.html in Vietnamese from build/notebooks.vi and
+build/figures.vi (the notebooks run with lang=vi), each linking to the other. The template is
+rendered with that language's gettext catalogue, the notebooks' prose is translated paragraph by
+paragraph from the same catalogue, and every number, period and word of the data's vocabularies in
+the tables is written the language's way.
 
 Each indicator notebook becomes a section, in order: its prose, its charts (inline SVG, one drawing
 for wide screens and one for phones, every point with a tooltip; the source line and the findings
@@ -15,7 +22,7 @@ import argparse
 import base64
 import html
 import re
-import sys
+import unicodedata
 from pathlib import Path
 
 import jinja2
@@ -26,8 +33,10 @@ from markupsafe import Markup
 
 from helpers import paths
 from helpers.analysis.findings import ordinal
-from helpers.data.raw import corpus_articles, corpus_years
+from helpers.data.raw import corpus_years
 from helpers.files import read_json, write_text_atomic
+from helpers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, language, prose_blocks, word
+from helpers.numbers import period_text, plain
 
 # The columns of a chart's data that a reader needs under the chart, when the chart has them.
 TABLE_COLUMNS = ["indicator", "period", "value", "unit", "kind", "qualifier", "target", "target_year", "latest",
@@ -41,6 +50,28 @@ CHECK_COLUMNS = ["check", "severity", "figure_ids", "message"]
 MARKDOWN = MarkdownIt("commonmark", {"html": False})
 SOURCE_ID = re.compile(r"\b(s\d{3})\b(?!-)")  # a source id, not the start of a figure id (s001-24)
 SVG_START = re.compile(r"^.*?<svg ", re.S)  # the XML declaration and doctype before the root element
+# The page's tables show the data's columns under these headings; their cells are written the language's way:
+# periods as periods, numbers as numbers, and the words of the data's vocabularies (observed, agrees) as words.
+HEADINGS = {
+    "indicator": N_("indicator"), "title": N_("title"), "period": N_("period"), "value": N_("value"),
+    "unit": N_("unit"), "kind": N_("kind"), "qualifier": N_("qualifier"), "target": N_("target"),
+    "target_year": N_("target_year"), "latest": N_("latest"), "latest_period": N_("latest_period"), "gap": N_("gap"),
+    "value_num": N_("value_num"), "value_den": N_("value_den"), "ratio_percent": N_("ratio_percent"),
+    "population": N_("population"), "share_percent": N_("share_percent"), "source_id": N_("source_id"),
+    "figure_id": N_("figure_id"), "figure_id_num": N_("figure_id_num"), "figure_id_den": N_("figure_id_den"),
+    "target_figure": N_("target_figure"), "latest_figure": N_("latest_figure"), "dataset": N_("dataset"),
+    "note": N_("note"), "period_basis": N_("period_basis"), "check": N_("check"), "severity": N_("severity"),
+    "figure_ids": N_("figure_ids"), "message": N_("message"), "claim_value": N_("claim_value"),
+    "official_value": N_("official_value"), "verdict": N_("verdict"), "reason": N_("reason"),
+    "value_text": N_("value_text"),
+}
+LANGUAGE_NAMES = {"en": N_("English"), "vi": N_("Vietnamese")}  # each is shown in its own language
+PERIOD_COLUMNS = {"period", "target_year", "latest_period"}
+NUMBER_COLUMNS = {"value", "target", "latest", "gap", "value_num", "value_den", "ratio_percent", "population",
+                  "share_percent", "claim_value", "official_value"}
+WORD_COLUMNS = {"unit", "kind", "qualifier", "severity", "verdict"}
+# Free text of the data that stays as written (in English): the notes on derived values and inferred periods.
+AS_WRITTEN_COLUMNS = {"note", "period_basis"}
 
 
 def cite(value) -> Markup:
@@ -49,8 +80,10 @@ def cite(value) -> Markup:
 
 
 def slug(text: str, taken: set[str]) -> str:
-    """An anchor for a heading: lower case, words joined by '-', made unique on the page."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    """An anchor for a heading: lower case without accents ('Xếp hạng' -> 'xep-hang'), words joined by '-',
+    made unique on the page."""
+    plain_letters = unicodedata.normalize("NFKD", text.lower().replace("đ", "d"))
+    base = re.sub(r"[^a-z0-9]+", "-", plain_letters.encode("ascii", "ignore").decode()).strip("-") or "section"
     anchor, n = base, 2
     while anchor in taken:
         anchor, n = f"{base}-{n}", n + 1
@@ -58,9 +91,15 @@ def slug(text: str, taken: set[str]) -> str:
     return anchor
 
 
-def markdown_html(text: str, taken: set[str], contents: list[dict]) -> Markup:
-    """A notebook's markdown as HTML, headings one level down with an anchor each; h2s go into `contents`."""
-    tokens = MARKDOWN.parse(shift_headings(text, 1))
+def translated_markdown(text: str, tr: Language) -> str:
+    """A notebook's markdown in the language, block by block (headings and paragraphs), as the catalogue has them."""
+    return "\n\n".join(tr._(block) for block in prose_blocks(text))
+
+
+def markdown_html(text: str, taken: set[str], contents: list[dict], tr: Language) -> Markup:
+    """A notebook's markdown as HTML in the language, headings one level down with an anchor each; h2s go into
+    `contents`."""
+    tokens = MARKDOWN.parse(shift_headings(translated_markdown(text, tr), 1))
     for opening, inline in zip(tokens, tokens[1:]):
         if opening.type == "heading_open":
             anchor = slug(inline.content, taken)
@@ -89,10 +128,13 @@ def escape_text(value) -> Markup:
     return Markup(html.escape("" if missing else str(value)))
 
 
-def environment() -> jinja2.Environment:
+def environment(tr: Language) -> jinja2.Environment:
+    """The template's environment, its gettext (jinja2.ext.i18n) the language's translations."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
                              finalize=escape_text, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(tr.translations, newstyle=True)
     env.filters["cite"] = cite
     return env
 
@@ -101,9 +143,27 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def table(frame: pd.DataFrame, caption: str = "") -> dict:
-    """A table as the template's `table` macro takes it: a caption, column names and rows of cells."""
-    return {"caption": caption, "columns": list(frame.columns), "rows": list(frame.itertuples(index=False))}
+def cell_text(column: str, value: str, tr: Language) -> str:
+    """A table cell as the language writes it; in English, the data as it is in its file."""
+    if tr.code == SOURCE_LANGUAGE or not value:
+        return value
+    if column in PERIOD_COLUMNS:
+        return period_text(value, tr.code)
+    if column in NUMBER_COLUMNS:
+        return plain(value, 6, tr.code)
+    if column in WORD_COLUMNS:
+        return word(value, tr)
+    return value
+
+
+def table(frame: pd.DataFrame, tr: Language, caption: str = "") -> dict:
+    """A table as the template's `table` macro takes it: a caption, column headings, rows of cells written the
+    language's way, and which columns hold text as written in the data (`as_written`, marked lang="en")."""
+    columns = list(frame.columns)
+    rows = [tuple(cell_text(column, value, tr) for column, value in zip(columns, row))
+            for row in frame.itertuples(index=False)]
+    return {"caption": caption, "columns": [tr._(HEADINGS[c]) if c in HEADINGS else c for c in columns],
+            "rows": rows, "as_written": {i for i, c in enumerate(columns) if c in AS_WRITTEN_COLUMNS}}
 
 
 def shift_headings(markdown: str, by: int) -> str:
@@ -117,7 +177,7 @@ def chart_names(notebook: dict) -> list[str]:
             if output.get("metadata", {}).get("chart")]
 
 
-def chart(figures_dir: Path, name: str) -> dict:
+def chart(figures_dir: Path, name: str, tr: Language) -> dict:
     """What the template shows for one chart: the sidecar's texts, the two SVGs, its data as a table and a download."""
     sidecar = read_json(paths.chart_file(figures_dir, name, "json"))
     if sidecar["empty"]:
@@ -126,21 +186,21 @@ def chart(figures_dir: Path, name: str) -> dict:
     data = read_table(csv_path)
     download = {"download": csv_path.name, "href": data_link(csv_path, "text/csv;charset=utf-8")}
     if not sidecar.get("chart", True):
-        return sidecar | download | {"table": table(data, f"The claims ({csv_path.name})")}
+        return sidecar | download | {"table": table(data, tr, tr._("The claims ({file})", file=csv_path.name))}
     shown = data[[c for c in TABLE_COLUMNS if c in data.columns]]
     return sidecar | download | {
         "svg_wide": inline_svg(paths.chart_file(figures_dir, name, "svg"), sidecar["alt"]),
         "svg_phone": inline_svg(paths.chart_file(figures_dir, name, "phone.svg"), sidecar["alt"]),
-        "table": table(shown, f"Data behind the chart ({csv_path.name})")}
+        "table": table(shown, tr, tr._("Data behind the chart ({file})", file=csv_path.name))}
 
 
-def section(notebook: dict, figures_dir: Path, taken: set[str], contents: list[dict]) -> list[dict]:
+def section(notebook: dict, figures_dir: Path, taken: set[str], contents: list[dict], tr: Language) -> list[dict]:
     """A notebook without its code: its prose (markdown rendered) and each chart where the notebook shows it."""
     parts = []
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
-            parts.append({"html": markdown_html(cell["source"], taken, contents)})
-        parts += [{"chart": chart(figures_dir, name)} for name in chart_names({"cells": [cell]})]
+            parts.append({"html": markdown_html(cell["source"], taken, contents, tr)})
+        parts += [{"chart": chart(figures_dir, name, tr)} for name in chart_names({"cells": [cell]})]
     return parts
 
 
@@ -158,13 +218,15 @@ def headline_findings(notebooks: list[dict], figures_dir: Path) -> list[str]:
     return [line for line in dict.fromkeys(lines) if line]
 
 
-def data_quality(clean_dir: Path) -> dict:
+def data_quality(clean_dir: Path, tr: Language) -> dict:
+    """The consistency findings (their messages in the language), the derived values and the inferred periods."""
     checks = read_table(clean_dir / paths.CHECKS)
+    checks["message"] = checks[tr.column("message")]
     indicators = read_table(clean_dir / paths.CLEAN_INDICATORS)
     return {
-        "checks": table(checks[CHECK_COLUMNS]) if len(checks) else None, "check_count": len(checks),
-        "derived": table(indicators.loc[indicators["kind"] == "derived", DERIVED_COLUMNS]),
-        "inferred": table(indicators.loc[~indicators["period_basis"].str.startswith("stated"), INFERRED_COLUMNS]),
+        "checks": table(checks[CHECK_COLUMNS], tr) if len(checks) else None, "check_count": len(checks),
+        "derived": table(indicators.loc[indicators["kind"] == "derived", DERIVED_COLUMNS], tr),
+        "inferred": table(indicators.loc[~indicators["period_basis"].str.startswith("stated"), INFERRED_COLUMNS], tr),
     }
 
 
@@ -178,7 +240,7 @@ def methods(raw_dir: Path, clean_dir: Path) -> dict:
             "clean_rows": len(read_table(clean_dir / paths.CLEAN_INDICATORS))}
 
 
-def official_position(clean_dir: Path) -> dict:
+def official_position(clean_dir: Path, tr: Language) -> dict:
     """Where the country the articles are about stands in the latest survey edition the raw files hold."""
     claims = read_table(clean_dir / paths.CLEAN_INDICATORS)
     country = claims["country"].value_counts().index[0]
@@ -187,9 +249,9 @@ def official_position(clean_dir: Path) -> dict:
     edition = ranks["period"].max()
     latest = official[(official["country"] == country) & (official["period"] == edition)].set_index("indicator")["value"]
     return {"country": country, "edition": edition, "members": int((ranks["period"] == edition).sum()),
-            **{indicator: ordinal(int(float(latest[indicator])))
+            **{indicator: ordinal(int(float(latest[indicator])), tr)
                for indicator in ("egdi_rank", "egdi_rank_asean", "osi_rank", "osi_rank_asean")},
-            "egdi": f"{float(latest['egdi']):.4f}"}
+            "egdi": plain(latest["egdi"], 4, tr.code)}
 
 
 def official_coverage(clean_dir: Path, raw_dir: Path) -> dict:
@@ -200,47 +262,61 @@ def official_coverage(clean_dir: Path, raw_dir: Path) -> dict:
     return {"editions": ", ".join(editions), "gaps": ", ".join(sorted(gaps["edition"]))}
 
 
-def claims_against_official(clean_dir: Path) -> dict:
+def claims_against_official(clean_dir: Path, tr: Language) -> dict:
     """Each claim on a survey indicator beside its official value, and how many agree, differ or cannot be checked."""
     compared = read_table(clean_dir / paths.CLAIMS_VS_OFFICIAL)
-    titles = read_table(clean_dir / paths.INDICATOR_METADATA).set_index("indicator")["title"]
-    shown = compared.assign(indicator=compared["indicator"].map(titles))[
+    titles = read_table(clean_dir / paths.INDICATOR_METADATA).set_index("indicator")[tr.column("title")]
+    shown = compared.assign(indicator=compared["indicator"].map(titles),
+                            reason=compared["reason"].map(lambda reason: tr._(reason) if reason else reason))[
         ["figure_id", "source_id", "kind", "indicator", "period", "qualifier", "claim_value", "official_value",
          "dataset", "verdict", "reason"]]
     counts = compared["verdict"].value_counts()
-    return {"table": table(shown), **{verdict: int(counts.get(verdict, 0))
+    return {"table": table(shown, tr), **{verdict: int(counts.get(verdict, 0))
                                       for verdict in ("agrees", "differs", "not_checked")}}
 
 
-def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Path) -> str:
+def other_languages(lang: str) -> list[dict]:
+    """The report in each other language: its code, its name in that language, and its file beside this one."""
+    return [{"lang": code, "name": language(code)._(LANGUAGE_NAMES[code]),
+             "href": paths.in_language(paths.REPORT_HTML, code).name} for code in LANGUAGES if code != lang]
+
+
+def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Path,
+           lang: str = SOURCE_LANGUAGE) -> str:
+    """The page in a language, from the notebooks executed in that language and the charts they saved."""
+    tr = language(lang)
     files = sorted(p for p in Path(notebooks_dir).glob("*.ipynb") if p.name != paths.CLEAN_NOTEBOOK)
     if not files:
         raise FileNotFoundError(f"no executed notebooks in {notebooks_dir}: run `make report`")
     notebooks = [nbformat.read(p, as_version=4) for p in files]
     sources = read_table(clean_dir / paths.CLEAN_SOURCES)
     # the template's own sections hold these anchors; the notebooks' headings get others
-    taken = {"contents", "summary", "claims-vs-official", "data-quality", "methods", "sources", "data",
+    taken = {"contents", "summary", "claims-vs-official", "data-quality", "methods", "sources", "data", "glossary",
              *(f"source-{s}" for s in sources["source_id"])}
     contents: list[dict] = []
-    sections = [section(nb, figures_dir, taken, contents) for nb in notebooks]
-    return environment().get_template(paths.REPORT_TEMPLATE).render(
-        articles=corpus_articles(sources), years=corpus_years(sources), latest_data=max(sources["published"]),
+    sections = [section(nb, figures_dir, taken, contents, tr) for nb in notebooks]
+    return environment(tr).get_template(paths.REPORT_TEMPLATE).render(
+        lang=lang, source_language=SOURCE_LANGUAGE, other_languages=other_languages(lang),
+        article_count=len(sources), years=corpus_years(sources),
+        latest_data=period_text(max(sources["published"]), lang),
         summary=headline_findings(notebooks, figures_dir),
         sections=sections, contents=contents, downloads=clean_downloads(clean_dir),
-        position=official_position(clean_dir), compared=claims_against_official(clean_dir),
+        position=official_position(clean_dir, tr), compared=claims_against_official(clean_dir, tr),
         official=official_coverage(clean_dir, raw_dir),
-        quality=data_quality(clean_dir), methods=methods(raw_dir, clean_dir),
-        sources=list(sources.itertuples()),
+        quality=data_quality(clean_dir, tr), methods=methods(raw_dir, clean_dir),
+        sources=[s._replace(published=period_text(s.published, lang)) for s in sources.itertuples()],
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", type=Path, default=paths.EXECUTED_NOTEBOOKS)
-    parser.add_argument("--figures", type=Path, default=paths.FIGURES)
-    parser.add_argument("--output", type=Path, default=paths.REPORT_HTML)
+    parser.add_argument("--lang", choices=LANGUAGES, action="append",
+                        help="the language of the page to build (repeatable; default: every language)")
     args = parser.parse_args(argv)
-    page = render(args.notebooks, args.figures, paths.DATA_CLEAN, paths.DATA_RAW)
-    write_text_atomic(page, args.output)
-    print(f"report written: {args.output.relative_to(paths.ROOT) if args.output.is_relative_to(paths.ROOT) else args.output}")
+    for lang in args.lang or LANGUAGES:
+        output = paths.in_language(paths.REPORT_HTML, lang)
+        page = render(paths.in_language(paths.EXECUTED_NOTEBOOKS, lang), paths.in_language(paths.FIGURES, lang),
+                      paths.DATA_CLEAN, paths.DATA_RAW, lang)
+        write_text_atomic(page, output)
+        print(f"report written: {output.relative_to(paths.ROOT)}")
     return 0
