@@ -51,7 +51,8 @@ def number_text(value: float, unit: str, decimals: int = 2, locale: str = SOURCE
     if unit == "times":
         return language(locale)._("{number} times", number=plain(value, decimals, locale))
     if unit == "index":
-        return format_decimal(value, format="0.0000", locale=locale)
+        # rounded first, as the value is stored (binary), not as its shortest decimal repr, which Babel would round
+        return format_decimal(round(value, 4), format="0.0000", locale=locale)
     if unit in ("count", "vnd", "usd"):
         text = (format_compact_decimal(value, format_type="long", fraction_digits=decimals, locale=locale)
                 if abs(value) >= SCALED_FROM else plain(value, 0, locale))
