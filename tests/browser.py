@@ -43,15 +43,15 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def report_path() -> Path:
-    """The report under test: $REPORT_HTML, else reports/report.html."""
-    override = os.environ.get("REPORT_HTML")
-    return Path(override).resolve() if override else paths.REPORTS / "report.html"
+def report_path(language: str) -> Path:
+    """The report under test in a language: $REPORT_HTML (English), else reports/report.html, reports/report.vi.html."""
+    override = os.environ.get("REPORT_HTML") if language == paths.SOURCE_LANGUAGE else None
+    return Path(override).resolve() if override else paths.in_language(paths.REPORT_HTML, language)
 
 
-def screenshot_path(report: Path) -> Path:
-    """Where the screenshot goes: beside the report, which is reports/screenshot.png by default."""
-    return report.parent / "screenshot.png"
+def screenshot_path(report: Path, language: str) -> Path:
+    """Where the screenshot goes: beside the report, reports/screenshot.png (screenshot.vi.png in Vietnamese)."""
+    return paths.in_language(report.parent / "screenshot.png", language)
 
 
 def find_chromium() -> str | None:

@@ -55,6 +55,7 @@ def test_every_chart_is_saved_with_its_data(cut_off_run):
     ({"country": "XYZ"}, "parameter country='XYZ'; allowed: the ISO 3166-1 alpha-3 code of a UN member, such as VNM"),
     ({"start_year": 2024, "end_year": 2020}, "start_year=2024 is after end_year=2020"),
     ({"as_of": "2023-02-30"}, "parameter as_of='2023-02-30' is not a valid date"),
+    ({"lang": "fr"}, "parameter lang='fr'; allowed: en, vi"),
 ])
 def test_bad_parameters_stop_with_a_clear_message(tmp_path, parameters, message):
     notebook = paths.NOTEBOOKS / "04-chip-id-cards.ipynb"

@@ -6,31 +6,41 @@ import pandas as pd
 import pytest
 
 from helpers import paths
+from helpers.i18n import LANGUAGES
 from helpers.report import page as report
 
 
+@pytest.fixture(scope="module", params=LANGUAGES)
+def language(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def built():
-    """The inputs `make report` leaves in build/; the test suite runs after it."""
-    notebooks, figures = paths.BUILD / "notebooks", paths.FIGURES
+def built(language):
+    """The inputs `make report` leaves in build/ for the page in a language; the test suite runs after it."""
+    notebooks, figures = paths.in_language(paths.EXECUTED_NOTEBOOKS, language), paths.in_language(paths.FIGURES, language)
     if not any(notebooks.glob("0[2-9]*.ipynb")) or not (paths.DATA_CLEAN / "sources.csv").is_file():
-        pytest.skip("no executed notebooks in build/: run `make report` first")
+        pytest.skip(f"no executed notebooks in {notebooks.relative_to(paths.ROOT)}: run `make report` first")
     return notebooks, figures
 
 
 @pytest.fixture(scope="module")
-def page(built) -> str:
+def page(built, language) -> str:
     notebooks, figures = built
-    return report.render(notebooks, figures, paths.DATA_CLEAN, paths.DATA_RAW)
+    return report.render(notebooks, figures, paths.DATA_CLEAN, paths.DATA_RAW, language)
 
 
-def test_text_from_the_data_is_escaped(built, tmp_path):
+def test_the_page_is_what_make_report_wrote(page, language):
+    assert page == paths.in_language(paths.REPORT_HTML, language).read_text(encoding="utf-8")
+
+
+def test_text_from_the_data_is_escaped(built, language, tmp_path):
     clean = tmp_path / "clean"
     shutil.copytree(paths.DATA_CLEAN, clean)
     sources = pd.read_csv(clean / "sources.csv", dtype=str, keep_default_na=False)
     sources.loc[0, "title"] = '<script>alert("x")</script> & <b>bold</b>'
     sources.to_csv(clean / "sources.csv", index=False)
-    html = report.render(*built, clean, paths.DATA_RAW)
+    html = report.render(*built, clean, paths.DATA_RAW, language)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     assert "<script" not in html and "<b>bold" not in html
 

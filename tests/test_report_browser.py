@@ -1,19 +1,27 @@
 """The rendered report in a real browser: self-contained, error-free, accessible, readable on a phone.
 
-Opens reports/report.html (or $REPORT_HTML) in Debian's chromium through Playwright. Without
+Opens each page of the report, reports/report.html (or $REPORT_HTML) and reports/report.vi.html, in
+Debian's chromium through Playwright. Without
 chromium or without the report the tests skip, except under CI, where both must be there.
-Also saves a full-page screenshot beside the report (reports/screenshot.png).
+Also saves a full-page screenshot beside each page (reports/screenshot.png, reports/screenshot.vi.png).
 """
 from __future__ import annotations
 
 import pytest
 
 import browser as b
+from helpers import paths
+from helpers.i18n import LANGUAGES
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def language(request) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def report():
-    path = b.report_path()
+def report(language):
+    path = b.report_path(language)
     if not path.is_file():
         b.skip_or_fail(f"report not found at {path}; run `make report` first")
     return path
@@ -107,9 +115,9 @@ def test_readable_at_phone_width(chromium, report):
     )
 
 
-def test_screenshot(desktop, report):
+def test_screenshot(desktop, report, language):
     page, _ = desktop
-    target = b.screenshot_path(report)
+    target = b.screenshot_path(report, language)
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 0
 
@@ -122,9 +130,15 @@ def phone(chromium, report):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def screens(desktop, phone) -> dict:
+    """The report loaded at each size, by name."""
+    return {"desktop": desktop, "phone": phone}
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_no_chart_text_is_under_9px(request, size):
-    page, _ = request.getfixturevalue(size)
+def test_no_chart_text_is_under_9px(screens, size):
+    page, _ = screens[size]
     texts = page.evaluate(b.CHART_TEXT_JS)
     assert texts, "no chart text measured"
     small = [f"{t['chart']}: {t['text']!r} {t['px']:.1f}px" for t in texts if t["px"] < 9]
@@ -132,8 +146,8 @@ def test_no_chart_text_is_under_9px(request, size):
 
 
 @pytest.mark.parametrize("size, shown", [("desktop", "wide"), ("phone", "narrow")])
-def test_each_chart_shows_the_drawing_for_its_screen_with_tooltips(request, size, shown):
-    page, _ = request.getfixturevalue(size)
+def test_each_chart_shows_the_drawing_for_its_screen_with_tooltips(screens, size, shown):
+    page, _ = screens[size]
     charts = page.evaluate(b.CHART_SHOWN_JS)
     assert len(charts) >= 10
     for chart in charts:
@@ -150,9 +164,7 @@ def test_every_in_page_link_has_its_target(desktop):
     assert not missing, f"links to anchors that do not exist: {missing}"
 
 
-def test_downloads_decode_to_the_files_behind_the_page(desktop):
-    from helpers import paths
-
+def test_downloads_decode_to_the_files_behind_the_page(desktop, language):
     page, _ = desktop
     downloads = {d["name"]: bytes(d["bytes"]) for d in page.evaluate(b.DOWNLOADS_JS)}
     for name in paths.CLEAN_FILES:
@@ -160,7 +172,8 @@ def test_downloads_decode_to_the_files_behind_the_page(desktop):
     chart_data = [name for name in downloads if name not in paths.CLEAN_FILES]
     assert len(chart_data) >= 10
     for name in chart_data:
-        assert downloads[name] == (paths.FIGURES / name).read_bytes(), f"download {name} differs from its CSV"
+        assert downloads[name] == (paths.in_language(paths.FIGURES, language) / name).read_bytes(), \
+            f"download {name} differs from its CSV"
 
 
 def test_tables_scroll_in_their_box_and_never_break_a_word(phone):

@@ -25,6 +25,7 @@ import pandas as pd
 import pycountry
 
 from helpers import paths
+from helpers.i18n import N_
 
 
 class OfficialDataError(ValueError):
@@ -498,7 +499,7 @@ def claims_not_checked(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataF
     rows = []
     for row in selected.to_dict("records"):
         if row["kind"] == "target":
-            reason = "a target is a goal, not an observation"
+            reason = N_("a target is a goal, not an observation")  # the report shows it translated
         elif row["kind"] not in CHECKED_KINDS:
             reason = f"kind '{row['kind']}' is neither observed nor derived"
         elif (row["indicator"], row["country"], row["year"]) in available:

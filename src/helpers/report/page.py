@@ -50,6 +50,7 @@ CHECK_COLUMNS = ["check", "severity", "figure_ids", "message"]
 MARKDOWN = MarkdownIt("commonmark", {"html": False})
 SOURCE_ID = re.compile(r"\b(s\d{3})\b(?!-)")  # a source id, not the start of a figure id (s001-24)
 SVG_START = re.compile(r"^.*?<svg ", re.S)  # the XML declaration and doctype before the root element
+VERBATIM_QUOTE = re.compile(r"“([^”<]+)”")
 # The page's tables show the data's columns under these headings; their cells are written the language's way:
 # periods as periods, numbers as numbers, and the words of the data's vocabularies (observed, agrees) as words.
 HEADINGS = {
@@ -63,15 +64,19 @@ HEADINGS = {
     "note": N_("note"), "period_basis": N_("period_basis"), "check": N_("check"), "severity": N_("severity"),
     "figure_ids": N_("figure_ids"), "message": N_("message"), "claim_value": N_("claim_value"),
     "official_value": N_("official_value"), "verdict": N_("verdict"), "reason": N_("reason"),
-    "value_text": N_("value_text"),
+    "value_text": N_("value_text"), "country": N_("country"), "denominator": N_("denominator"),
+    "value_low": N_("value_low"), "value_high": N_("value_high"), "alt_value": N_("alt_value"),
+    "alt_unit": N_("alt_unit"), "published": N_("published"), "relates_to": N_("relates_to"),
+    "value_raw": N_("value_raw"), "quote": N_("quote"),
 }
 LANGUAGE_NAMES = {"en": N_("English"), "vi": N_("Vietnamese")}  # each is shown in its own language
-PERIOD_COLUMNS = {"period", "target_year", "latest_period"}
+PERIOD_COLUMNS = {"period", "target_year", "latest_period", "published"}
 NUMBER_COLUMNS = {"value", "target", "latest", "gap", "value_num", "value_den", "ratio_percent", "population",
-                  "share_percent", "claim_value", "official_value"}
-WORD_COLUMNS = {"unit", "kind", "qualifier", "severity", "verdict"}
-# Free text of the data that stays as written (in English): the notes on derived values and inferred periods.
-AS_WRITTEN_COLUMNS = {"note", "period_basis"}
+                  "share_percent", "claim_value", "official_value", "value_low", "value_high", "alt_value"}
+WORD_COLUMNS = {"unit", "alt_unit", "kind", "qualifier", "severity", "verdict"}
+# Text of the data that stays as written (in English): the quotes and figures as the sources word them, and the
+# notes on derived values and inferred periods.
+AS_WRITTEN_COLUMNS = {"note", "period_basis", "value_raw", "quote"}
 
 
 def cite(value) -> Markup:
@@ -96,6 +101,14 @@ def translated_markdown(text: str, tr: Language) -> str:
     return "\n\n".join(tr._(block) for block in prose_blocks(text))
 
 
+def marked_quotes(html_text: str, tr: Language) -> str:
+    """A translation keeps a quote from the sources verbatim between “ and ”: in another language than the
+    sources' own, it becomes a quotation in the sources' language (<q lang="en">)."""
+    if tr.code == SOURCE_LANGUAGE:
+        return html_text
+    return VERBATIM_QUOTE.sub(rf'<q lang="{SOURCE_LANGUAGE}">\1</q>', html_text)
+
+
 def markdown_html(text: str, taken: set[str], contents: list[dict], tr: Language) -> Markup:
     """A notebook's markdown as HTML in the language, headings one level down with an anchor each; h2s go into
     `contents`."""
@@ -106,7 +119,7 @@ def markdown_html(text: str, taken: set[str], contents: list[dict], tr: Language
             opening.attrSet("id", anchor)
             if opening.tag == "h2":
                 contents.append({"id": anchor, "title": inline.content})
-    return Markup(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}))
+    return Markup(marked_quotes(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}), tr))
 
 
 def inline_svg(path: Path, alt: str) -> Markup:
