@@ -88,7 +88,7 @@ VOCABULARY = {
     "observed": N_("observed"), "derived": N_("derived"), "target": N_("target"), "official": N_("official"),
     "exact": N_("exact"), "approx": N_("approx"), "at_least": N_("at least"), "at_most": N_("at most"),
     "agrees": N_("agrees"), "differs": N_("differs"), "not_checked": N_("not checked"),
-    "warning": N_("warning"), "error": N_("error"),
+    "warning": N_("warning"), "error": N_("error"), "unknown": N_("unknown"),  # an outlet the text does not name
     "rank": N_("rank"), "count": N_("count"), "percent": N_("percent"), "index": N_("index"), "times": N_("times"),
 }
 

@@ -57,7 +57,8 @@ def source_line(rows: pd.DataFrame, sources: pd.DataFrame, tr: Language, officia
     """The chart's source: the articles its claims cite and the official datasets it draws, and how to read marks."""
     cited_ids = set(rows["source_id"].dropna()) if "source_id" in rows else set()
     used = sources[sources["source_id"].isin(cited_ids)].sort_values("source_id")
-    cited = "; ".join(f"{s.source_id} {s.outlet}, {period_text(s.published, tr.code)}" for s in used.itertuples())
+    cited = "; ".join(f"{s.source_id} {word(s.outlet, tr)}, {period_text(s.published, tr.code)}"
+                      for s in used.itertuples())
     parts = [tr._("Official: {datasets}.", datasets=official) if official else "",
              tr._("Articles: {articles}.", articles=cited) if cited else ""]
     marks = tr._("Marks: · official, ● observed, ◇ derived, ★ target; ~ approx, ≥ at least.")
@@ -109,7 +110,9 @@ def legend_below(fig, ax, width: float) -> None:
     """The legend outside the plot, under it, so that it covers no data."""
     handles, names = ax.get_legend_handles_labels()
     if handles:
-        fig.legend(handles, [textwrap.fill(n, int(width * 7)) for n in names], loc="outside lower left",
+        # two columns on a wide screen: each name wrapped to its column's width, however long the language makes it
+        fig.legend(handles, [textwrap.fill(n, int(width * (7 if width < 6 else 6))) for n in names],
+                   loc="outside lower left",
                    ncol=1 if width < 6 else 2, frameon=False)
 
 

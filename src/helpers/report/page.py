@@ -317,7 +317,8 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
         position=official_position(clean_dir, tr), compared=claims_against_official(clean_dir, tr),
         official=official_coverage(clean_dir, raw_dir),
         quality=data_quality(clean_dir, tr), methods=methods(raw_dir, clean_dir),
-        sources=[s._replace(published=period_text(s.published, lang)) for s in sources.itertuples()],
+        sources=[s._replace(published=period_text(s.published, lang), outlet=word(s.outlet, tr))
+                 for s in sources.itertuples()],
     )
 
 
