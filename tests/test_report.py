@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from helpers import paths
-from helpers.i18n import LANGUAGES
+from helpers import i18n
+from helpers.i18n import LANGUAGES, word
 from helpers.report import page as report
 
 
@@ -68,7 +69,7 @@ def test_headings_are_in_order(page):
     assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:]))
 
 
-def test_contents_sections_sources_and_downloads(page):
+def test_contents_sections_sources_and_downloads(page, language):
     anchors = set(re.findall(r'\sid="([^"]+)"', page))
     contents = re.search(r'<nav class="contents".*?</nav>', page, re.S).group(0)
     targets = re.findall(r'href="#([^"]+)"', contents)
@@ -80,7 +81,8 @@ def test_contents_sections_sources_and_downloads(page):
         assert f'download="{name}" href="data:' in page
     sources = pd.read_csv(paths.DATA_CLEAN / "sources.csv", dtype=str)
     for source in sources.itertuples():
-        assert f'<li id="source-{source.source_id}"><strong>{report.escape_text(source.outlet)}</strong>' in page
+        outlet = word(source.outlet, i18n.language(language))  # 'unknown' where the text names none, translated
+        assert f'<li id="source-{source.source_id}"><strong>{report.escape_text(outlet)}</strong>' in page
         assert report.escape_text(source.title) in page
 
 
