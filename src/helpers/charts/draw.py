@@ -106,6 +106,12 @@ def new_figure(title: str, width: float, height: float):
     return fig, ax
 
 
+def axis_label(set_label, text: str, width: float) -> None:
+    """An axis title wrapped to the figure, smaller on a phone, so that it fits beside the plot in any language."""
+    wide = width >= 6
+    set_label(textwrap.fill(text, 40 if wide else 28), fontsize=plt.rcParams["axes.labelsize"] if wide else 9)
+
+
 def legend_below(fig, ax, width: float) -> None:
     """The legend outside the plot, under it, so that it covers no data."""
     handles, names = ax.get_legend_handles_labels()
@@ -171,14 +177,14 @@ def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_labe
             ax.yaxis.set_major_formatter(lambda value, _: number_text(value, "count", locale=tr.code))
     elif invert:
         ax.invert_yaxis()
-    ax.set_ylabel(textwrap.fill(y_label, 40 if width >= 6 else 30))
+    axis_label(ax.set_ylabel, y_label, width)
 
 
 def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, width: float, tips: Tooltips,
                tr: Language, invert: bool = False, rank_of: int | None = None):
     fig, ax = new_figure(title, width, 4.5 if width >= 6 else 4.4)
     plot_series(ax, rows, labels, tips, tr)
-    ax.set_xlabel(tr._("Period (year; as-of date for counts)"))
+    axis_label(ax.set_xlabel, tr._("Period (year; as-of date for counts)"), width)
     year_ticks(ax, rows["date"].dropna(), width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.margins(x=0.08)
@@ -225,7 +231,7 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
         ax.annotate(f"{country} {number_text(value, 'rank', locale=tr.code)}", (date, value), xytext=(date + pd.Timedelta(days=120), place),
                     textcoords="data", va="center", fontsize=SMALL_TEXT, color=colour,
                     fontweight="bold" if mine else "normal")
-    ax.set_xlabel(tr._("UN E-Government Survey edition"))
+    axis_label(ax.set_xlabel, tr._("UN E-Government Survey edition"), width)
     year_ticks(ax, rows["date"], width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=900 if width >= 6 else 1300))
@@ -254,7 +260,7 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
             tick.set_fontweight("bold")
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel(x_label)
+    axis_label(ax.set_xlabel, x_label, width)
     legend_below(fig, ax, width)
     return fig
 
@@ -285,7 +291,7 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, wi
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
-    ax.set_xlabel(tr._("Percent"))
+    axis_label(ax.set_xlabel, tr._("Percent"), width)
     legend_below(fig, ax, width)
     return fig
 
