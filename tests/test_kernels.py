@@ -1,5 +1,7 @@
 """The runner's kernels: ordinary ipykernel processes on private IPC sockets, giving the committed
 outputs byte for byte."""
+import json
+import shutil
 import stat
 import time
 from pathlib import Path
@@ -26,12 +28,15 @@ def kernel():
     manager.cleanup_resources()
 
 
-def test_kernel_sockets_are_private_files_removed_at_shutdown(kernel):
+def test_kernel_sockets_and_key_are_private_files_removed_at_shutdown(kernel):
     manager, client = kernel
     folder = Path(manager.ip).parent
+    connection_file = Path(manager.connection_file)
     assert manager.transport == "ipc"
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert all(path.is_socket() for path in folder.iterdir())
+    assert stat.S_IMODE(folder.stat().st_mode) & 0o777 == 0o700  # jupyter_client adds the sticky bit
+    assert connection_file.parent == folder and stat.S_IMODE(connection_file.stat().st_mode) == 0o600
+    assert json.loads(connection_file.read_text())["key"] == manager.session.key.decode()
+    assert all(path.is_socket() for path in folder.iterdir() if path != connection_file)
     client.stop_channels()
     manager.shutdown_kernel(now=True)
     manager.cleanup_resources()
@@ -54,7 +59,9 @@ def test_an_interrupt_reaches_the_kernel(kernel):
 def test_the_runner_reproduces_every_committed_notebook_byte_for_byte(tmp_path):
     if not (paths.DATA_CLEAN / paths.CLEAN_INDICATORS).is_file():
         pytest.skip("no clean layer in data/clean: run `make report` first")
-    notebooks.run(NOTEBOOKS, tmp_path, {}, jobs=3)
+    # in place, as `make notebooks` runs them: a run into another folder would send its charts there
+    copies = [Path(shutil.copy(notebook, tmp_path)) for notebook in NOTEBOOKS]
+    notebooks.run(copies, None, {}, jobs=3)
     for committed in NOTEBOOKS:
         assert (tmp_path / committed.name).read_bytes() == committed.read_bytes(), \
             f"{committed.name}: the runner's output differs from the committed notebook"

@@ -1,8 +1,11 @@
-"""Writing outputs so that a failed run never leaves a half-written file behind."""
+"""Outputs written all or nothing, with no temporary left behind; the project's one CSV dialect."""
 import contextlib
 import json
 import os
-import tempfile
+import re
+import secrets
+import signal
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,27 +13,42 @@ if TYPE_CHECKING:  # the functions only call a frame's methods; pandas stays out
     import pandas as pd
 
 
-@contextlib.contextmanager
-def atomic_path(target: Path):
-    """Yield a temporary path beside `target`; it replaces `target` only if the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    # mkstemp makes the file private; outputs get the usual permissions
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def runs_as_formula(cell) -> bool:
+    """Text that a spreadsheet would run: a str starting with = + - @ tab or CR that is not a plain number.
+
+    Numbers are data, also where a column holds them as text: -3.0 and "-3.0" are left as they are.
+    """
+    return isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell)
+
+
+def spreadsheet_safe(cell):
+    """The cell with a leading ' if a spreadsheet would run it (the OWASP rule), so it shows as text; else as it is."""
+    return "'" + cell if runs_as_formula(cell) else cell
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM end this process as Ctrl-C does, by an exception, so that every `finally` runs and removes
+    the temporaries it made (a default SIGTERM ends the process on the spot)."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 def csv_text(frame: "pd.DataFrame") -> str:
-    """The project's one CSV dialect: UTF-8, comma, '\\n' line ends, no index."""
+    """The project's one CSV dialect: UTF-8, comma, '\\n' line ends, no index, no cell a spreadsheet would run.
+
+    Only the columns holding such a cell are rewritten, so every other column keeps its type and its bytes.
+    """
+    # only text columns (object, string, categorical: dtype kind "O") can hold text; number columns are not read
+    unsafe = [position for position, (_, cells) in enumerate(frame.items())
+              if cells.dtype.kind == "O" and any(map(runs_as_formula, cells))]
+    if unsafe:
+        frame = frame.copy()
+        for position in unsafe:
+            frame.isetitem(position, frame.iloc[:, position].astype(object).map(spreadsheet_safe))
     return frame.to_csv(index=False, lineterminator="\n")
 
 
@@ -49,16 +67,26 @@ def write_text_atomic(text: str, target: Path) -> None:
 def write_files_atomic(files: dict[Path, str | bytes], only_changed: bool = False) -> None:
     """Write every file to a temporary beside its target first; replace the targets only once all are written.
 
-    With `only_changed`, a file whose bytes are already there is left untouched, so its modification
-    time, which make reads, moves only when its content does.
+    A temporary (`.name.` and random hex digits) is named before it is made, so that whatever stops the
+    writing, an error or an interrupt at any point, removes every temporary made so far. With `only_changed`,
+    a file whose bytes are already there is left untouched, so its modification time, which make reads,
+    moves only when its content does.
     """
     encoded = {Path(t): c.encode("utf-8") if isinstance(c, str) else c for t, c in files.items()}
     if only_changed:
         encoded = {t: c for t, c in encoded.items() if not (t.is_file() and t.read_bytes() == c)}
-    with contextlib.ExitStack() as stack:
-        staged = {target: stack.enter_context(atomic_path(target)) for target in encoded}
-        for target, tmp in staged.items():
-            tmp.write_bytes(encoded[target])
+    staged = {}
+    try:
+        for target, content in encoded.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged[target] = target.parent / f".{target.name}.{secrets.token_hex(8)}"
+            staged[target].write_bytes(content)
+        for target, temporary in staged.items():
+            os.replace(temporary, target)
+    finally:
+        for temporary in staged.values():
+            with contextlib.suppress(FileNotFoundError):  # the temporaries already in their targets' place
+                os.unlink(temporary)
 
 
 def write_csv_atomic(frame: "pd.DataFrame", target: Path) -> None:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.data import raw
-from helpers.files import csv_text, write_csv_atomic
+from helpers.files import csv_text, exit_on_sigterm, write_csv_atomic
 
 NUMERIC_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 NUMBER_WORDS = (
@@ -130,6 +130,7 @@ def main(raw_dir: Path = paths.DATA_RAW) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()
     try:
         sys.exit(main())
     except raw.RawDataError as error:

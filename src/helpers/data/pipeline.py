@@ -20,7 +20,7 @@ import pandas as pd
 
 from helpers import params, paths
 from helpers.data import checks, clean, datapackage, official, raw
-from helpers.files import csv_text, json_text, write_files_atomic
+from helpers.files import csv_text, exit_on_sigterm, json_text, write_files_atomic
 
 class FindingsError(ValueError):
     """Consistency findings that stop the clean step (errors always, warnings when strict)."""
@@ -134,4 +134,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()
     sys.exit(main())

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.files import runs_as_formula
 from helpers.data.parse import number_word
 
 INDICATOR_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -72,10 +73,8 @@ def corpus_years(sources: pd.DataFrame) -> str:
     return f"{years.min()}-{years.max()}"
 
 
-# Characters no raw text field may hold (tab, line breaks and the other C0 controls, and DEL), and the
-# first characters that make a spreadsheet run a cell as a formula (OWASP's list).
+# Characters no raw text field may hold: tab, line breaks and the other C0 controls, and DEL.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class RawDataError(ValueError):
@@ -120,7 +119,7 @@ def unsafe_text(text: str) -> str | None:
     control = CONTROL_CHARACTER.search(text)
     if control:
         return f"control character U+{ord(control.group()):04X} at position {control.start() + 1}"
-    if text[:1] in FORMULA_STARTS:
+    if runs_as_formula(text):
         return (f"starts with {text[:1]!r}, which a spreadsheet runs as a formula; write the value without it "
                 "(a sign in words: 'down 2 places', 'minus 3%')")
     return None

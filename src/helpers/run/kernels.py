@@ -1,7 +1,8 @@
 """The kernel manager of the project's runner and of nbval: kernels on IPC sockets in a private folder.
 
 jupyter_client starts kernels on TCP localhost by default, which any user of a shared machine can
-reach; this manager puts the kernel's sockets in a private temporary folder instead (IPC transport).
+reach; this manager puts the kernel's sockets in a private temporary folder instead (IPC transport),
+with the connection file that holds the kernel's key, so that removing the folder leaves nothing behind.
 """
 import os
 import shutil
@@ -11,16 +12,19 @@ from jupyter_client.manager import KernelManager
 from jupyter_core.utils import run_sync
 
 KERNEL = "python3"
+# A kernel exits within 0.1-0.2 s of a shutdown request, or hangs for seconds: it gets this long.
+KERNEL_EXIT_SECONDS = 0.3
 
 
 class IPCKernelManager(KernelManager):
-    """A kernel whose sockets are files in a private temporary folder, removed when the kernel shuts down."""
+    """A kernel whose sockets and connection file are in a private temporary folder, removed at shutdown."""
 
     def __init__(self, **kwargs):
         self._socket_folder = None
         if os.name == "posix" and "transport" not in kwargs:
             self._socket_folder = tempfile.mkdtemp(prefix="kernel-")  # mode 0700
-            kwargs.update(transport="ipc", ip=os.path.join(self._socket_folder, "ipc"))
+            kwargs.update(transport="ipc", ip=os.path.join(self._socket_folder, "ipc"),
+                          connection_file=os.path.join(self._socket_folder, "connection.json"))
         super().__init__(**kwargs)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
@@ -29,3 +33,14 @@ class IPCKernelManager(KernelManager):
             shutil.rmtree(self._socket_folder, ignore_errors=True)
 
     cleanup_resources = run_sync(_async_cleanup_resources)
+
+    def stop(self) -> None:
+        """Stop the kernel if it runs, and remove its folder whether it ever started or not.
+
+        A kernel that runs no cell is asked to stop, without the interrupt that shutdown_kernel() sends first
+        and the kernel logs, and terminated if it has not stopped in time: ipykernel now and then hangs on exit.
+        """
+        if self.has_kernel:
+            self.request_shutdown()
+            self.finish_shutdown(waittime=2 * KERNEL_EXIT_SECONDS)
+        self.cleanup_resources()

@@ -1,7 +1,8 @@
 """`make bench`: how long a fresh set-up, the report and the tests take, against the floor of the work itself.
 
 The floor is what no notebook runner can beat on this machine: starting one Python that imports
-pandas, matplotlib and seaborn, once per notebook, shared over the cores, plus rendering the HTML.
+pandas, matplotlib and seaborn, once per run a cold build makes (the clean step, and each indicator
+notebook in each language of the report), shared over the cores, plus rendering the pages.
 Each line is the median of several runs, all measured in this one run, except the fresh set-up:
 `make env` into a new virtual environment with empty package caches, once (it downloads every package).
 """
@@ -14,6 +15,7 @@ import tempfile
 import time
 
 from helpers import paths
+from helpers.i18n import LANGUAGES
 
 IMPORTS = "import pandas, matplotlib, matplotlib.pyplot, seaborn"
 
@@ -48,14 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is shown)")
     args = parser.parse_args(argv)
     make = ["make", "--no-print-directory"]
-    notebooks = len(list(paths.NOTEBOOKS.glob("*.ipynb")))
+    indicator_notebooks = len([p for p in paths.NOTEBOOKS.glob("*.ipynb") if p.name != paths.CLEAN_NOTEBOOK])
+    runs = 1 + indicator_notebooks * len(LANGUAGES)
     cores = os.cpu_count() or 1
 
     cold = median_of(args.runs, make + ["report"], prepare=remove_build_outputs)
     noop = median_of(max(args.runs, 5), make + ["report"])
     render = median_of(args.runs, [sys.executable, "-m", "helpers.report"])
     start = median_of(max(args.runs, 5), [sys.executable, "-c", IMPORTS])
-    floor = start * notebooks / cores + render
+    floor = start * runs / cores + render
     test = median_of(args.runs, make + ["test"])
     setup = fresh_setup_seconds()
 
@@ -64,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         ("no-op `make report`", noop),
         ("`make test`", test),
         ("fresh set-up: `make env` into a new environment, empty caches (one run)", setup),
-        (f"floor: {start:.2f} s start x {notebooks} notebooks / {cores} cores + {render:.2f} s render", floor),
+        (f"floor: {start:.2f} s start x {runs} runs (clean step, {indicator_notebooks} notebooks x {len(LANGUAGES)} "
+         f"languages) / {cores} cores + {render:.2f} s render", floor),
     ]
     width = max(len(label) for label, _ in rows)
     print(f"| {'measurement'.ljust(width)} | median (s) |")

@@ -1,0 +1,199 @@
+"""A run of the notebooks stopped at any moment, by Ctrl-C or SIGTERM, or by a failing notebook, leaves nothing
+behind: no kernel, socket folder, connection file, scratch folder or temporary file, and no file it wrote is
+incomplete; the next run gives the same bytes as one never interrupted."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import helpers
+from helpers import files as output_files, paths
+
+INDICATOR_NOTEBOOKS = sorted(nb for nb in paths.NOTEBOOKS.glob("*.ipynb") if nb.name != paths.CLEAN_NOTEBOOK)
+SOURCE = Path(helpers.__file__).parents[1]  # the code under test, for the runner's own process too
+RUN_SECONDS = 120  # far beyond a whole run: a run still going then is stuck
+
+
+@pytest.fixture(scope="module")
+def clean_layer():
+    if not (paths.DATA_CLEAN / paths.CLEAN_INDICATORS).is_file():
+        pytest.skip("no clean layer in data/clean: run `make report` first")
+
+
+def start_run(out: Path, tmpdir: Path, *parameters: str, notebooks=INDICATOR_NOTEBOOKS) -> subprocess.Popen:
+    """The runner in a process group of its own, as under make in a terminal, with its temporary folders in `tmpdir`
+    and its charts in `out`."""
+    tmpdir.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(tmpdir),
+           "PYTHONPATH": os.pathsep.join([str(SOURCE), os.environ.get("PYTHONPATH", "")])}
+    command = [sys.executable, "-m", "helpers.run.notebooks", "--output-dir", str(out),
+               "-p", "figures_dir", str(out / "figures"), *parameters, *map(str, notebooks)]
+    return subprocess.Popen(command, cwd=paths.ROOT, env=env, start_new_session=True, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish(run: subprocess.Popen) -> str:
+    """Wait for the run to end; its standard error."""
+    _, errors = run.communicate(timeout=RUN_SECONDS)
+    return errors
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def processes_naming(text: str) -> list[str]:
+    """The command lines of running processes that mention `text`: workers and kernels name the run's folders."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            arguments = cmdline.read_bytes().split(b"\0")
+        except OSError:  # the process ended meanwhile
+            continue
+        if any(text.encode() in argument for argument in arguments):
+            found.append(b" ".join(arguments).decode(errors="replace"))
+    return found
+
+
+def assert_nothing_left(out: Path, tmpdir: Path) -> None:
+    assert sorted(p.name for p in tmpdir.iterdir()) == [], "temporary folders or files left in TMPDIR"
+    assert sorted(str(p) for p in out.rglob(".*")) == [], "atomic-write temporaries left beside the outputs"
+    if Path("/proc").is_dir():
+        assert processes_naming(str(tmpdir)) == [], "a kernel of the run is still running"
+        assert processes_naming(str(out)) == [], "a worker of the run is still running"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    """Where every run of this module writes; the same folder each time, since a run's notebooks name it."""
+    return tmp_path_factory.mktemp("runs") / "out"
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(clean_layer, out, tmp_path_factory) -> dict[str, bytes]:
+    """The files of a run never interrupted: its executed notebooks and, in its own figures folder, its charts."""
+    tmpdir = tmp_path_factory.mktemp("uninterrupted") / "tmp"
+    run = start_run(out, tmpdir)
+    errors = finish(run)
+    assert run.returncode == 0, errors
+    assert_nothing_left(out, tmpdir)
+    written = files(out)
+    shutil.rmtree(out)
+    return written
+
+
+def kernel_folder_exists(out: Path, tmpdir: Path) -> bool:
+    return any(tmpdir.glob("kernel-*"))
+
+
+def chart_file_exists(out: Path, tmpdir: Path) -> bool:
+    return any((out / "figures").glob("*"))  # also a chart still being written, under its temporary name
+
+
+def notebook_written(out: Path, tmpdir: Path) -> bool:
+    return any(out.glob("*.ipynb"))
+
+
+def interrupt(out: Path, tmpdir: Path, moment, signum: int, whole_group: bool) -> subprocess.Popen:
+    """Start a run into an empty `out` and send it `signum` at `moment`: a delay in seconds, or a condition."""
+    shutil.rmtree(out, ignore_errors=True)
+    run = start_run(out, tmpdir)
+    started = time.monotonic()
+    while not (time.monotonic() - started >= moment if isinstance(moment, float) else moment(out, tmpdir)):
+        assert run.poll() is None, f"the run ended before the moment to stop it: {run.communicate()[1]}"
+        assert time.monotonic() - started < RUN_SECONDS
+        time.sleep(0.01)
+    if whole_group:  # as Ctrl-C in a terminal, or make passing a signal on
+        os.killpg(run.pid, signum)
+    else:
+        os.kill(run.pid, signum)
+    return run
+
+
+def assert_stopped_cleanly(run: subprocess.Popen, out: Path, tmpdir: Path, signum: int, uninterrupted: dict,
+                           handled: bool = True) -> None:
+    """The run ended on the signal, left nothing behind, and every file it wrote is whole."""
+    errors = finish(run)
+    if handled:
+        assert (run.returncode, errors) == (128 + signum, f"stopped by {signal.Signals(signum).name}\n")
+    else:  # perhaps before the runner took the signals over: Python's own exit then
+        assert run.returncode in (128 + signum, -signum), errors
+    assert_nothing_left(out, tmpdir)
+    partial = files(out)
+    assert [name for name in partial if partial[name] != uninterrupted.get(name)] == [], \
+        "a file of the stopped run differs from the same file of a whole run"
+
+
+@pytest.mark.parametrize("moment, signum, whole_group", [
+    (0.5, signal.SIGINT, True),
+    (kernel_folder_exists, signal.SIGTERM, False),
+    (chart_file_exists, signal.SIGTERM, False),
+    (notebook_written, signal.SIGTERM, True),
+], ids=["ctrl-c-at-0.5s", "sigterm-as-kernels-start", "sigterm-while-charts-are-written",
+        "sigterm-to-the-group-once-a-notebook-is-written"])
+def test_a_stopped_run_leaves_nothing_behind_and_no_incomplete_file(out, tmp_path, uninterrupted, moment, signum,
+                                                                    whole_group):
+    run = interrupt(out, tmp_path / "tmp", moment, signum, whole_group)
+    assert_stopped_cleanly(run, out, tmp_path / "tmp", signum, uninterrupted, handled=moment != 0.5)
+
+
+def test_the_run_after_a_stopped_one_gives_the_same_bytes(out, tmp_path, uninterrupted):
+    run = interrupt(out, tmp_path / "tmp", chart_file_exists, signal.SIGINT, True)
+    assert_stopped_cleanly(run, out, tmp_path / "tmp", signal.SIGINT, uninterrupted)
+    rerun = start_run(out, tmp_path / "tmp")
+    errors = finish(rerun)
+    assert rerun.returncode == 0, errors
+    assert_nothing_left(out, tmp_path / "tmp")
+    assert files(out) == uninterrupted
+
+
+def interrupt_at_line(step: int, write) -> bool:
+    """Run `write`, with a KeyboardInterrupt at the `step`-th line it runs in helpers.files; whether it came."""
+    lines = 0
+
+    def each_line(frame, event, arg):
+        nonlocal lines
+        if event == "line":
+            lines += 1
+            if lines == step:
+                raise KeyboardInterrupt
+        return each_line
+
+    sys.settrace(lambda frame, event, arg: each_line if frame.f_code.co_filename == output_files.__file__ else None)
+    try:
+        write()
+    except KeyboardInterrupt:
+        return True
+    finally:
+        sys.settrace(None)
+    return False
+
+
+def test_an_interrupt_at_any_line_of_a_write_leaves_each_file_whole_and_no_temporary(tmp_path):
+    old = {tmp_path / "a.csv": "old a\n", tmp_path / "b.csv": "old b\n"}
+    new = {tmp_path / "a.csv": "new a\n", tmp_path / "b.csv": "new b\n"}
+    step = 0
+    while True:
+        step += 1
+        for target, text in old.items():
+            target.write_text(text)
+        interrupted = interrupt_at_line(step, lambda: output_files.write_files_atomic(new))
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"], f"interrupted at line {step}"
+        assert all(target.read_text() in (old[target], new[target]) for target in old), f"interrupted at line {step}"
+        if not interrupted:
+            break
+    assert all(target.read_text() == new[target] for target in new) and step > 10
+
+
+def test_a_failing_run_leaves_nothing_behind(clean_layer, out, tmp_path):
+    shutil.rmtree(out, ignore_errors=True)
+    run = start_run(out, tmp_path / "tmp", "-p", "as_of", "2023-02-30", notebooks=INDICATOR_NOTEBOOKS[:2])
+    errors = finish(run)
+    assert run.returncode == 1 and errors.startswith("error: ") and "as_of='2023-02-30'" in errors, errors
+    assert_nothing_left(out, tmp_path / "tmp")
+    assert files(out) == {}
