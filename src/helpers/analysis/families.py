@@ -188,10 +188,10 @@ def egov_indexes(data: CleanData, chosen: Selection) -> View:
 
 def asean_place(data: CleanData, chosen: Selection) -> str | None:
     """Why the Southeast Asian comparison does not apply to the country, or None when it does."""
-    if chosen.country in tables.ASEAN:
+    if chosen.country in tables.asean_members(data):
         return None
     return chosen.language._("{country} is not one of the 11 Southeast Asian members ({members}); this comparison "
-                             "is drawn for them", country=chosen.country, members=", ".join(tables.ASEAN))
+                             "is drawn for them", country=chosen.country, members=", ".join(tables.asean_members(data)))
 
 
 def egov_asean_ranks(data: CleanData, chosen: Selection) -> View:
@@ -200,7 +200,7 @@ def egov_asean_ranks(data: CleanData, chosen: Selection) -> View:
     if asean_place(data, chosen):
         return not_applicable("egov_asean_ranks", title, asean_place(data, chosen), tr)
     return official_with_claims(data, chosen, "egov_asean_ranks", title, ["egdi_rank_asean", "osi_rank_asean"],
-                                tr._(ASEAN_AXIS), rank_of=len(tables.ASEAN))
+                                tr._(ASEAN_AXIS), rank_of=len(tables.asean_members(data)))
 
 
 def egov_asean_over_time(data: CleanData, chosen: Selection) -> View:
@@ -209,7 +209,7 @@ def egov_asean_over_time(data: CleanData, chosen: Selection) -> View:
     name, title = "egov_asean_over_time", tr._("Southeast Asia: EGDI rank of each member")
     if asean_place(data, chosen):
         return not_applicable(name, title, asean_place(data, chosen), tr)
-    rows = tables.official_series(data, ["egdi_rank"], tables.ASEAN, chosen.start_year, chosen.end_year)
+    rows = tables.official_series(data, ["egdi_rank"], tables.asean_members(data), chosen.start_year, chosen.end_year)
     if rows.empty:
         return no_data(data, name, title, chosen)
     latest = rows[rows["period"] == rows["period"].max()].sort_values("value")
@@ -233,7 +233,7 @@ def egov_asean_components(data: CleanData, chosen: Selection) -> View:
     name, title = "egov_asean_components", tr._("Southeast Asia: EGDI and its components, latest edition")
     if asean_place(data, chosen):
         return not_applicable(name, title, asean_place(data, chosen), tr)
-    rows = tables.official_series(data, ["egdi", "osi", "hci", "tii"], tables.ASEAN)
+    rows = tables.official_series(data, ["egdi", "osi", "hci", "tii"], tables.asean_members(data))
     if rows.empty:
         return no_data(data, name, title, chosen)
     rows = rows[rows["period"] == rows["period"].max()].reset_index(drop=True)
@@ -483,7 +483,8 @@ def claims_table(data: CleanData, chosen: Selection, family: str, name: str, tit
         return no_data(data, name, title, chosen, members)
     table = rows.assign(title=rows["indicator"].map(lambda i: data.title(i, tr)),
                         value_text=rows.apply(value_label, axis=1, tr=tr))
-    table = table[["indicator", "title", "period", "kind", "value_text", "source_id", "figure_id"]].reset_index(drop=True)
+    table = table[["indicator", "title", "period", "kind", "value_text", "source_id", "figure_id"]]
+    table = table.reset_index(drop=True)
     kinds = table["kind"].astype(str).value_counts()
     claims = tr.n_("{count} claim", "{count} claims", len(table))
     sources = tr.n_("{count} source", "{count} sources", table["source_id"].nunique())

@@ -15,9 +15,6 @@ from helpers.data.clean import latest_day, whole_or_float
 from helpers.numbers import Bounded, ratio
 
 KIND_ORDER = ["observed", "derived", "target"]
-# The official series drawn beside the claims: kind "official", before the claims on the same spot.
-SERIES_ORDER = ["official", *KIND_ORDER]
-ASEAN = ("BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "TLS", "VNM")
 POPULATION = "population"
 # Why a count is set against an earlier year's population: the series stops before the count's year.
 LATEST_POPULATION_YEAR = i18n.N_("the latest year available: the series ends before {year}")
@@ -129,6 +126,11 @@ def official_series(data: CleanData, indicators: list[str], countries, start_yea
         rows = rows[year.between(start_year, end_year)]
     rows = rows.assign(kind="official", qualifier="exact", date=rows["period"].map(period_date))
     return rows.sort_values(["indicator", "country", "period"], ignore_index=True)
+
+
+def asean_members(data: CleanData) -> list[str]:
+    """The Southeast Asian members: those the official table ranks among their neighbours."""
+    return sorted(set(data.official.loc[data.official["indicator"] == "egdi_rank_asean", "country"]))
 
 
 def population(data: CleanData, country: str) -> pd.DataFrame:
