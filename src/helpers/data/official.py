@@ -25,6 +25,7 @@ import pandas as pd
 import pycountry
 
 from helpers import paths
+from helpers.data.clean import whole_or_float
 from helpers.i18n import N_
 
 
@@ -334,21 +335,13 @@ def survey_ranks(edition: pd.DataFrame) -> pd.DataFrame:
     return ranked
 
 
-def plain_number(value):
-    """Whole numbers as int, so the CSV says 86, not 86.0; None for a missing value."""
-    if value is None or pd.isna(value):
-        return None
-    value = float(value)
-    return int(value) if value.is_integer() else value
-
-
 def survey_indicators(meta_path: Path) -> pd.DataFrame:
     """One edition as long rows: every index and rank of every member, period = the survey year."""
     meta = read_metadata(meta_path)
     ranked = survey_ranks(read_survey_edition(meta_path))
     rows = [
         {"indicator": indicator, "country": row["country"], "period": str(meta["edition"]),
-         "value": plain_number(row[indicator]) if indicator in SURVEY_RANKS else float(row[indicator]),
+         "value": whole_or_float(row[indicator]) if indicator in SURVEY_RANKS else float(row[indicator]),
          "unit": UNITS[indicator], "dataset": meta["dataset"]}
         for row in ranked.to_dict("records") for indicator in SURVEY_INDICATORS
         if not pd.isna(row[indicator])
@@ -477,8 +470,8 @@ def claims_vs_official(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataF
         rows.append({
             **{column: row[column] for column in ("figure_id", "source_id", "kind", "indicator", "country", "period",
                                                   "qualifier", "official_period", "dataset")},
-            "claim_value": plain_number(claim), "official_value": plain_number(official_value),
-            "difference": plain_number(round(official_value - float(claim), 10)),
+            "claim_value": whole_or_float(claim), "official_value": whole_or_float(official_value),
+            "difference": whole_or_float(round(official_value - float(claim), 10)),
             "verdict": "agrees" if agrees(float(claim), official_value, row["qualifier"], row["figure_id"])
             else "differs",
         })
@@ -520,7 +513,7 @@ def claims_compared(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataFram
     then those that cannot be checked (`not_checked`, with the reason), in one table."""
     compared = claims_vs_official(claims, official).assign(reason="")
     unchecked = claims_not_checked(claims, official).rename(columns={"value": "claim_value"})
-    unchecked = unchecked.assign(verdict="not_checked", claim_value=unchecked["claim_value"].map(plain_number))
+    unchecked = unchecked.assign(verdict="not_checked", claim_value=unchecked["claim_value"].map(whole_or_float))
     table = pd.concat([compared, unchecked.reindex(columns=compared.columns)], ignore_index=True)
     return table.sort_values(["indicator", "country", "period", "figure_id", "kind"], kind="stable",
                              ignore_index=True)
