@@ -306,6 +306,9 @@ def figure(figure_id: str, indicator: str, value_raw: str, period_raw: str = "",
     row = {"figure_id": figure_id, "source_id": figure_id.split("-")[0], "country": "VNM", "indicator": indicator,
            "kind": "observed", "value_raw": value_raw, "period_raw": period_raw, "period_inferred": "",
            "change_raw": "", "note": "", **fields}
+    # the project's own words have their translation beside them
+    row.setdefault("note_vi", row["note"] and f"ghi chú: {row['note']}")
+    row.setdefault("period_inferred_vi", row["period_inferred"] and f"lý do: {row['period_inferred'].split(': ', 1)[1]}")
     row["quote"] = " ".join(part for part in (period_raw, "the figure was", value_raw, row["change_raw"]) if part)
     return row
 
@@ -340,7 +343,8 @@ def write_raw(root: Path, figures: list[dict], indicators: list[dict] = INDICATO
         sources.append({"source_id": source_id, "file": document.name,
                         "sha256": hashlib.sha256(document.read_bytes()).hexdigest(),
                         "title": f"Article {source_id}", "outlet": "Test outlet", "published": published,
-                        "published_basis": "stated: synthetic test document", "language": "en", "url": ""})
+                        "published_basis": "stated: synthetic test document",
+                        "published_basis_vi": "nêu rõ: tài liệu thử nghiệm", "language": "en", "url": ""})
     write_csv(raw_dir / "sources.csv", sources, raw.SOURCE_COLUMNS)
     write_csv(raw_dir / "figures.csv", figures, raw.FIGURE_COLUMNS)
     write_csv(raw_dir / "indicators.csv", indicators, raw.INDICATOR_COLUMNS)
@@ -387,10 +391,35 @@ def test_an_undated_target_has_no_period_and_an_undated_observation_the_publicat
         "2024-08-31", "inferred: as-of date of the statement, taken as the publication date (the text gives no date)")
 
 
-def test_period_inferred_gives_the_period_and_its_reason(tmp_path):
-    figures = replaced(GOOD, "t02-01", period_inferred="2024-06: the figure the conference reviewed")
+def test_period_inferred_gives_the_period_and_its_reason_in_each_language(tmp_path):
+    figures = replaced(GOOD, "t02-01", period_inferred="2024-06: the figure the conference reviewed",
+                       period_inferred_vi="số liệu hội nghị xem xét")
     row = only_row(clean_synthetic(tmp_path, figures), figure_id="t02-01")
     assert (row["period"], row["period_basis"]) == ("2024-06", "inferred: the figure the conference reviewed")
+    assert row["period_basis_vi"] == "suy luận: số liệu hội nghị xem xét"
+
+
+@pytest.mark.parametrize("figure_id, kind, basis_vi, note_vi", [
+    # the text's own words stay verbatim between quotes; years and dates are written the Vietnamese way
+    ("s001-01", "derived", "nêu rõ",
+     'suy ra từ "86th position among 193 countries" (2020), "up two places from 2018"; không có mẫu số: '
+     'bài viết không nêu cho năm 2018'),
+    ("s002-04", "observed", 'suy luận: thời điểm của nhận định, lấy theo ngày đăng bài ("currently")', None),
+    ("s002-12", "observed", "suy luận: thời điểm của nhận định, lấy theo ngày đăng bài (lũy kế từ 2021)", None),
+    ("s004-26", "observed", "nêu rõ: năm cuối của khoảng 2022-2024", None),
+    ("s004-01", "observed", "nêu rõ", 'Khảo sát Chính phủ điện tử của Liên Hợp Quốc năm 2022; không đổi so với '
+                                      'năm 2020; mẫu số 193 như bài viết nêu ("86/193")'),
+])
+def test_the_projects_words_are_in_vietnamese_beside_the_english(table, figure_id, kind, basis_vi, note_vi):
+    row = only_row(table, figure_id=figure_id, kind=kind)
+    assert row["period_basis_vi"] == basis_vi
+    if note_vi is not None:
+        assert row["note_vi"] == note_vi
+
+
+def test_every_english_note_has_its_vietnamese(table):
+    for name in clean.TRANSLATED:
+        assert (table[name].fillna("").astype(bool) == table[f"{name}_vi"].fillna("").astype(bool)).all(), name
 
 
 # ---------------------------------------------------------------- bad input

@@ -98,11 +98,25 @@ def update_figure(figure_id: str, **fields):
      r"\[s002-10\]: period_inferred '2022': expected 'YYYY\[-MM\[-DD\]\]: why'"),
     ("s002-10", {"period_raw": "2022"},
      r"\[s002-10\]: period_inferred is only for figures whose text gives no period; period_raw is '2022'"),
+    ("s000-01", {"note_vi": ""}, r"\[s000-01\]: note is written but note_vi is empty: translate it"),
+    ("s000-01", {"period_inferred_vi": ""},
+     r"\[s000-01\]: period_inferred is written but period_inferred_vi is empty: translate it"),
+    ("s000-02", {"note_vi": "ghi chú"}, r"\[s000-02\]: note_vi is written but note is empty"),
 ])
 def test_bad_relations_and_inferred_periods_are_named_by_file_line_and_id(raw_copy, sources_dir, figure_id, fields,
                                                                           expected):
     rewrite_figures(raw_copy, update_figure(figure_id, **fields))
     with pytest.raises(raw.RawDataError, match=r"figures\.csv:\d+ " + expected):
+        raw.load_raw_layer(raw_copy, sources_dir)
+
+
+def test_a_source_without_its_translation_is_named(raw_copy, sources_dir):
+    path = raw_copy / "sources.csv"
+    sources = raw.load_sources(path)
+    path.write_text(path.read_text(encoding="utf-8").replace(sources["published_basis_vi"].iloc[1], ""),
+                    encoding="utf-8")
+    with pytest.raises(raw.RawDataError, match=r"sources\.csv:3: source 's001': published_basis is written but "
+                                               r"published_basis_vi is empty: translate it"):
         raw.load_raw_layer(raw_copy, sources_dir)
 
 

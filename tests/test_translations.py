@@ -89,7 +89,7 @@ def test_vietnamese_numbers_dates_and_ranks():
 
 class VisibleText(html.parser.HTMLParser):
     """The text a reader of the page sees in its own language: outside <style>, <code> and any element marked
-    with another language (quotes, titles, the data's notes, the glossary's English column)."""
+    with another language (quotes, titles, the glossary's English column)."""
 
     def __init__(self, language: str):
         super().__init__()

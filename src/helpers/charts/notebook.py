@@ -24,9 +24,10 @@ def citations(view) -> pd.DataFrame:
     return table[CITATION_COLUMNS].sort_values(["indicator", "period", "figure_id"], ignore_index=True)
 
 
-def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
+def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame | None:
     """Save and show the chart (or the empty-state note, or the view's table), print the findings, return the
-    citations: the table under the chart, and the table itself for a view without one."""
+    citations: the table under the chart, and the table itself for a view without one; None where no claim is
+    drawn (an official series alone, or an empty selection), so the cell shows no empty table."""
     if view.chart is None and view.empty_message:
         charts.save_empty(view.name, figures_dir, view.title, view.empty_message, view.findings,
                            view.headline_text())
@@ -43,7 +44,8 @@ def render(view, figures_dir: Path, sources: pd.DataFrame) -> pd.DataFrame:
         display(SVG(filename=str(svg)), metadata={"chart": view.name})
         print(source)
     print("\n".join(view.findings))
-    return citations(view)
+    cited = citations(view)
+    return None if cited.empty else cited
 
 
 def setup(clean_dir, figures_dir, country, start_year, end_year, as_of, lang):

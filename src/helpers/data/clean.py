@@ -24,15 +24,25 @@ import pandas as pd
 
 from helpers.data import raw
 from helpers.data.parse import ParseError, Period, parse_change, parse_period, parse_value, rank_before
+from helpers.i18n import LANGUAGES, N_, Language, column, language
+from helpers.numbers import period_text
+from helpers.paths import SOURCE_LANGUAGE
 
+# The project's own words about a row, in every language of the report: `period_basis`, `period_basis_vi`...
+TRANSLATED = ("period_basis", "note")
 CLEAN_COLUMNS = [
     "indicator", "country", "period", "value", "unit", "kind", "qualifier", "source_id", "figure_id",
-    "denominator", "value_low", "value_high", "alt_value", "alt_unit", "published", "period_basis", "note",
-    "relates_to", "value_raw", "quote",
+    "denominator", "value_low", "value_high", "alt_value", "alt_unit", "published",
+    *(column(name, code) for name in TRANSLATED for code in LANGUAGES), "relates_to", "value_raw", "quote",
 ]
 # An undated target's period is empty (None): it sorts after the dated rows of its indicator.
 SORT_KEY = ["indicator", "country", "period", "kind", "source_id", "figure_id"]
-UNDATED_TARGET = "none: a target the text gives no year for"
+UNDATED_TARGET = N_("none: a target the text gives no year for")
+INFERRED = N_("inferred: {why}")
+# A quote of the text in a note stays verbatim, between quotes.
+DENOMINATOR_GIVEN = N_("denominator {denominator} as the text gives it ('{written}')")
+NO_DENOMINATOR = N_("no denominator: the text gives none")
+DERIVED_FROM = N_("derived from {written} ({period}), '{change}'; no denominator: the text gives none for {earlier}")
 # The units a parsed figure may carry for an indicator of each unit, with the factor into the
 # indicator's unit; a bare number takes the indicator's unit. An index stated as "80%" is 0.80.
 CONVERSIONS = {"rank": {"rank": 1}, "percent": {"percent": 1}, "vnd": {"vnd": 1}, "usd": {"usd": 1},
@@ -95,17 +105,27 @@ def figure_period(figure, published: str) -> Period | None:
     """
     if figure.period_inferred:
         inferred = raw.PERIOD_INFERRED.fullmatch(figure.period_inferred)
-        return Period(parse_period(inferred["iso"], published).iso, f"inferred: {inferred['reason']}")
+        return Period(parse_period(inferred["iso"], published).iso, INFERRED, (("why", inferred["reason"]),))
     if not figure.period_raw and figure.kind == "target":
         return None
     return parse_period(figure.period_raw, published)
 
 
-def denominator_note(parsed, unit: str, value_raw: str) -> str:
+def period_basis(period: Period | None, figure, tr: Language) -> str:
+    """How the period of a figure is known, in the language; the why of an inferred one from the raw data."""
+    if period is None:
+        return tr._(UNDATED_TARGET)
+    if period.how == INFERRED and tr.code != SOURCE_LANGUAGE:
+        # the why is the raw data's own words, with their translation beside them
+        return tr._(INFERRED, why=getattr(figure, column("period_inferred", tr.code)))
+    return period.basis_in(tr)
+
+
+def denominator_note(parsed, unit: str, value_raw: str, tr: Language) -> str:
     """Where a row's denominator comes from: the text, or (for a rank) nowhere."""
     if parsed.denominator is not None:
-        return f"denominator {parsed.denominator} as the text gives it ('{value_raw}')"
-    return "no denominator: the text gives none" if unit == "rank" else ""
+        return tr._(DENOMINATOR_GIVEN, denominator=parsed.denominator, written=value_raw)
+    return tr._(NO_DENOMINATOR) if unit == "rank" else ""
 
 
 def clean_figure(figure, indicator: Indicator, published: str) -> list[dict]:
@@ -121,23 +141,28 @@ def clean_figure(figure, indicator: Indicator, published: str) -> list[dict]:
         "value": whole_or_float(value), "unit": unit, "kind": figure.kind, "qualifier": parsed.qualifier,
         "source_id": figure.source_id, "figure_id": figure.figure_id, "denominator": parsed.denominator,
         "value_low": whole_or_float(parsed.low), "value_high": whole_or_float(parsed.high),
-        "alt_value": whole_or_float(parsed.alt_value), "alt_unit": parsed.alt_unit,
-        "published": published, "period_basis": period.basis if period else UNDATED_TARGET,
-        "note": "; ".join(part for part in (figure.note, denominator_note(parsed, unit, figure.value_raw)) if part),
+        "alt_value": whole_or_float(parsed.alt_value), "alt_unit": parsed.alt_unit, "published": published,
         "relates_to": figure.relates_to or None,
         # what a reader hovering over the point sees: the figure as written and the sentence it is in
         "value_raw": figure.value_raw, "quote": figure.quote,
     }
+    for tr in map(language, LANGUAGES):
+        note = (getattr(figure, column("note", tr.code)), denominator_note(parsed, unit, figure.value_raw, tr))
+        row[column("period_basis", tr.code)] = period_basis(period, figure, tr)
+        row[column("note", tr.code)] = "; ".join(part for part in note if part)
     rows = [row]
     if figure.change_raw:
         change = parse_change(figure.change_raw)
         if change.reference_period is not None:
-            rows.append({**row, "period": change.reference_period, "kind": "derived",
-                         "value": rank_before(int(value), change), "period_basis": "stated",
-                         "denominator": None, "value_low": None, "value_high": None, "alt_value": None,
-                         "alt_unit": None, "relates_to": None,
-                         "note": f"derived from {figure.value_raw} ({row['period']}), '{figure.change_raw}'; "
-                                 f"no denominator: the text gives none for {change.reference_period}"})
+            derived = {**row, "period": change.reference_period, "kind": "derived",
+                       "value": rank_before(int(value), change), "denominator": None, "value_low": None,
+                       "value_high": None, "alt_value": None, "alt_unit": None, "relates_to": None}
+            for tr in map(language, LANGUAGES):
+                derived[column("period_basis", tr.code)] = Period(change.reference_period).basis_in(tr)
+                derived[column("note", tr.code)] = tr._(
+                    DERIVED_FROM, written=figure.value_raw, period=period_text(row["period"], tr.code),
+                    change=figure.change_raw, earlier=period_text(change.reference_period, tr.code))
+            rows.append(derived)
     return rows
 
 

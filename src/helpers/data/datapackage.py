@@ -51,7 +51,10 @@ INDICATOR_FIELDS = {
     "period_basis": field("period_basis", "string", "How the period is known: 'stated' (or 'stated: ...', read off "
                           "a stated range), 'inferred: <how>', or 'none: ...' for an undated target", required=True,
                           pattern=r"^(stated(: .+)?|inferred: .+|none: .+)$"),
+    "period_basis_vi": field("period_basis_vi", "string", "period_basis in Vietnamese, as the Vietnamese report "
+                             "shows it", required=True),
     "note": field("note", "string", "How the figure was read"),
+    "note_vi": field("note_vi", "string", "note in Vietnamese, as the Vietnamese report shows it"),
     "relates_to": field("relates_to", "string", "For a stated multiple or share: the figures whose ratio it states, "
                         "as 'part / base' (figure ids; '?' where no source gives the base; an indicator id where "
                         "other sources state it), readings separated by '; '"),
@@ -82,6 +85,8 @@ SOURCE_FIELDS = [
     field("outlet", "string", "Publisher as the text names it; unknown where the text names none", required=True),
     field("published", "string", "Publication date, ISO 8601, precision as known", required=True, pattern=ISO_PERIOD),
     field("published_basis", "string", "How the date is known: stated in the text, or inferred from an event",
+          required=True),
+    field("published_basis_vi", "string", "published_basis in Vietnamese, as the Vietnamese report shows it",
           required=True),
     field("language", "string", "Language of the text (BCP 47)", required=True),
     field("url", "string", "Address, where the text gives one"),

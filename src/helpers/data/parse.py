@@ -24,6 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Context, Decimal, Inexact
 
+from helpers.i18n import N_, Language, language
+from helpers.numbers import period_text
+from helpers.paths import SOURCE_LANGUAGE
+
 
 class ParseError(ValueError):
     """The text matches none of the supported forms; the message names it."""
@@ -379,15 +383,28 @@ def rank_before(rank: int, change: RankChange) -> int:
 class Period:
     """``iso`` is 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'.
 
-    ``basis`` says where it came from: 'stated' (a date written in the text), 'stated: ...' (read
-    off a stated range) or 'inferred: ...' (with how: relative to the publication, or the
-    as-of date of an undated statement).
+    ``how`` says where it came from, as a message of the catalogue with ``fields`` to fill in:
+    'stated' (a date written in the text), 'stated: ...' (read off a stated range) or
+    'inferred: ...' (with how: relative to the publication, or the as-of date of an undated
+    statement). A field that is a year or a date is written the language's way; any other (the
+    text's own phrase, a reason) as it is. ``basis`` is that text in English, ``basis_in`` in any
+    language.
     """
 
     iso: str
-    basis: str
+    how: str = N_("stated")
+    fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def basis(self) -> str:
+        return self.basis_in(language(SOURCE_LANGUAGE))
+
+    def basis_in(self, tr: Language) -> str:
+        return tr._(self.how, **{name: period_text(value, tr.code) if _ISO_PERIOD.fullmatch(value) else value
+                                 for name, value in self.fields})
 
 
+_ISO_PERIOD = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june", "july",
     "august", "september", "october", "november", "december",
@@ -421,12 +438,18 @@ _PERIOD_PREFIX = re.compile(
 )
 # "Since 2021, ... nearly 3,000": a count running from 2021 up to the statement, not a count of 2021.
 _SINCE = re.compile(r"since\s+(?P<start>.+)")
-AS_OF_STATEMENT = "as-of date of the statement, taken as the publication date"
 _RELATIVE_YEARS = {
     "this year": 0, "the year": 0, "the current year": 0,
     "next year": 1, "the next year": 1,
     "last year": -1, "the previous year": -1,
 }
+# How a period is known, as the catalogue has it: a phrase the text gives stays verbatim between quotes.
+AS_OF_UNDATED = N_("inferred: as-of date of the statement, taken as the publication date (the text gives no date)")
+AS_OF_PHRASE = N_('inferred: as-of date of the statement, taken as the publication date ("{phrase}")')
+AS_OF_SINCE = N_("inferred: as-of date of the statement, taken as the publication date (running since {start})")
+RELATIVE_YEAR = N_('inferred: "{phrase}" counted from the publication year')
+END_OF_DECADE = N_("inferred: end of the decade {first}-{end}, counted from the publication year")
+END_OF_RANGE = N_("stated: end year of the range {start}-{end}")
 _UNDATED = ("", "currently", "to date", "so far", "now", "at present", "today")
 _PERIOD_FORMS = (
     "a date such as '2020', 'December 2020', 'March 8, 2021', '19/07/2024' or '2022 - 2024',"
@@ -463,30 +486,31 @@ def _strip_period_words(text: str) -> str:
 def _parse_period(phrase: str, published_iso: str) -> Period:
     published_year = int(published_iso[:4])
     if phrase in _UNDATED:
-        note = f'"{phrase}"' if phrase else "the text gives no date"
-        return Period(published_iso, f"inferred: {AS_OF_STATEMENT} ({note})")
+        if not phrase:
+            return Period(published_iso, AS_OF_UNDATED)
+        return Period(published_iso, AS_OF_PHRASE, (("phrase", phrase),))
     if (match := _SINCE.fullmatch(phrase)) is not None:
         start = _stated_iso(match["start"])
         if int(start[:4]) > published_year:
             raise _Rejected(f"a count since {start} cannot run past the publication date {published_iso}")
-        return Period(published_iso, f"inferred: {AS_OF_STATEMENT} (running since {start})")
+        return Period(published_iso, AS_OF_SINCE, (("start", start),))
     if phrase in _RELATIVE_YEARS:
         year = published_year + _RELATIVE_YEARS[phrase]
-        return Period(str(year), f'inferred: "{phrase}" counted from the publication year')
+        return Period(str(year), RELATIVE_YEAR, (("phrase", phrase),))
     if _DECADE.fullmatch(phrase):
         # Decades are counted 2021-2030, so 2030 still belongs to "this decade".
         end = ((published_year - 1) // 10 + 1) * 10
-        return Period(str(end), f"inferred: end of the decade {end - 9}-{end}, counted from the publication year")
+        return Period(str(end), END_OF_DECADE, (("first", str(end - 9)), ("end", str(end))))
     if (match := _YEAR_RANGE.fullmatch(phrase)) is not None:
         return _year_range_end(match)
-    return Period(_stated_iso(phrase), "stated")
+    return Period(_stated_iso(phrase))
 
 
 def _year_range_end(match: re.Match[str]) -> Period:
     start, end = _checked_date(int(match["start"])).year, _checked_date(int(match["end"])).year
     if start >= end:
         raise _Rejected("a year range must run from an earlier to a later year")
-    return Period(str(end), f"stated: end year of the range {start}-{end}")
+    return Period(str(end), END_OF_RANGE, (("start", str(start)), ("end", str(end))))
 
 
 def _stated_iso(phrase: str) -> str:

@@ -12,6 +12,10 @@ Two columns of figures.csv are written in a small notation of their own:
   of the same source; `base` is a figure of the same source, `?` where the sources give no base,
   or an indicator id where other sources state the base. "from 3% to 13.5% (nearly 4 times)" is
   `s004-26 / s004-25`; the consistency checks set each such claim against its own arithmetic.
+
+The text the project writes itself (a figure's `note`, the why of its `period_inferred`, how a
+source's date is known) has a column per other language of the report beside it (`note_vi`,
+`period_inferred_vi` with the why only, `published_basis_vi`), filled exactly where the English is.
 """
 import csv
 import hashlib
@@ -24,6 +28,8 @@ import pandas as pd
 
 from helpers import paths
 from helpers.files import runs_as_formula
+from helpers.i18n import LANGUAGES, column
+from helpers.paths import SOURCE_LANGUAGE
 from helpers.data.parse import number_word
 
 INDICATOR_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -31,9 +37,12 @@ RAW_KINDS = ("observed", "target")
 # About 20 words is the citation limit; a little slack for figures with long number phrases.
 MAX_QUOTE_WORDS = 25
 
-SOURCE_COLUMNS = ("source_id", "file", "sha256", "title", "outlet", "published", "published_basis", "language", "url")
+SOURCE_COLUMNS = ("source_id", "file", "sha256", "title", "outlet", "published", "published_basis",
+                  "published_basis_vi", "language", "url")
 FIGURE_COLUMNS = ("figure_id", "source_id", "country", "indicator", "kind", "value_raw", "period_raw",
-                  "period_inferred", "change_raw", "quote", "note", "relates_to")
+                  "period_inferred", "period_inferred_vi", "change_raw", "quote", "note", "note_vi", "relates_to")
+# The project's own words in a table, each with its translations beside it.
+TRANSLATED_COLUMNS = {"sources": ("published_basis",), "figures": ("period_inferred", "note")}
 INDICATOR_COLUMNS = ("indicator", "title", "title_vi", "unit", "family", "denominator", "cumulative", "core", "description", "share_of")
 OUT_OF_SCOPE_COLUMNS = ("source_id", "context", "reason")
 PERIOD_INFERRED = re.compile(r"(?P<iso>\d{4}(?:-\d{2}(?:-\d{2})?)?): (?P<reason>\S.*)")
@@ -192,6 +201,21 @@ def duplicates(frame: pd.DataFrame, column: str) -> list[Problem]:
     return problems
 
 
+def translation_problems(row, columns: tuple[str, ...]) -> list[str]:
+    """A translation where the English is written, and none where it is not."""
+    problems = []
+    for name in columns:
+        for code in LANGUAGES:
+            if code == SOURCE_LANGUAGE:
+                continue
+            translated = column(name, code)
+            if getattr(row, name) and not getattr(row, translated):
+                problems.append(f"{name} is written but {translated} is empty: translate it")
+            elif getattr(row, translated) and not getattr(row, name):
+                problems.append(f"{translated} is written but {name} is empty")
+    return problems
+
+
 def validate_sources(sources: pd.DataFrame, sources_dir: Path | None) -> list[Problem]:
     """Unique ids; with the documents at hand, every file present and its sha256 as recorded."""
     path = sources.attrs["path"]
@@ -203,6 +227,8 @@ def validate_sources(sources: pd.DataFrame, sources_dir: Path | None) -> list[Pr
         if not re.fullmatch(r"(stated|inferred): .+", row.published_basis):
             problems.append(Problem(path, row.line, None,
                                     f"source '{row.source_id}': published_basis must start with 'stated: ' or 'inferred: '"))
+        problems += [Problem(path, row.line, None, f"source '{row.source_id}': {message}")
+                     for message in translation_problems(row, TRANSLATED_COLUMNS["sources"])]
         if sources_dir is None:
             continue
         document = Path(sources_dir) / row.file
@@ -306,6 +332,8 @@ def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indica
         if row.relates_to:
             for message in relation_problems(row, source_of, indicator_units):
                 problem(message)
+        for message in translation_problems(row, TRANSLATED_COLUMNS["figures"]):
+            problem(message)
         if row.change_raw and row.change_raw not in row.quote:
             problem(f"change_raw '{row.change_raw}' is not inside its quote")
         if len(row.quote.split()) > MAX_QUOTE_WORDS:

@@ -35,7 +35,7 @@ from helpers import paths
 from helpers.analysis.findings import ordinal
 from helpers.data.raw import corpus_years
 from helpers.files import read_json, write_text_atomic
-from helpers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, language, prose_blocks, word
+from helpers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, column, language, prose_blocks, word
 from helpers.numbers import period_text, plain
 
 # The columns of a chart's data that a reader needs under the chart, when the chart has them.
@@ -74,9 +74,9 @@ PERIOD_COLUMNS = {"period", "target_year", "latest_period", "published"}
 NUMBER_COLUMNS = {"value", "target", "latest", "gap", "value_num", "value_den", "ratio_percent", "population",
                   "share_percent", "claim_value", "official_value", "value_low", "value_high", "alt_value"}
 WORD_COLUMNS = {"unit", "alt_unit", "kind", "qualifier", "severity", "verdict"}
-# Text of the data that stays as written (in English): the quotes and figures as the sources word them, and the
-# notes on derived values and inferred periods.
-AS_WRITTEN_COLUMNS = {"note", "period_basis", "value_raw", "quote"}
+# Text of the data that stays as written (in English): the quotes and figures as the sources word them. The
+# project's own words (notes, how a period is known) have a column per language and show in the page's.
+AS_WRITTEN_COLUMNS = {"value_raw", "quote"}
 
 
 def cite(value) -> Markup:
@@ -169,9 +169,20 @@ def cell_text(column: str, value: str, tr: Language) -> str:
     return value
 
 
+def in_language(frame: pd.DataFrame, tr: Language) -> pd.DataFrame:
+    """The frame with each column that has translations beside it (`note`, `note_vi`) in the language, under
+    its English name, and without the translations."""
+    translated = {name: column(name, tr.code) for name in frame.columns
+                  if any(column(name, code) in frame.columns for code in LANGUAGES if code != SOURCE_LANGUAGE)}
+    shown = frame.assign(**{name: frame[own] for name, own in translated.items()})
+    return shown.drop(columns=[column(name, code) for name in translated for code in LANGUAGES
+                               if code != SOURCE_LANGUAGE and column(name, code) in frame.columns])
+
+
 def table(frame: pd.DataFrame, tr: Language, caption: str = "") -> dict:
     """A table as the template's `table` macro takes it: a caption, column headings, rows of cells written the
     language's way, and which columns hold text as written in the data (`as_written`, marked lang="en")."""
+    frame = in_language(frame, tr)
     columns = list(frame.columns)
     rows = [tuple(cell_text(column, value, tr) for column, value in zip(columns, row))
             for row in frame.itertuples(index=False)]
@@ -233,13 +244,13 @@ def headline_findings(notebooks: list[dict], figures_dir: Path) -> list[str]:
 
 def data_quality(clean_dir: Path, tr: Language) -> dict:
     """The consistency findings (their messages in the language), the derived values and the inferred periods."""
-    checks = read_table(clean_dir / paths.CHECKS)
-    checks["message"] = checks[tr.column("message")]
-    indicators = read_table(clean_dir / paths.CLEAN_INDICATORS)
+    checks = in_language(read_table(clean_dir / paths.CHECKS), tr)
+    indicators = in_language(read_table(clean_dir / paths.CLEAN_INDICATORS), tr)
+    stated = read_table(clean_dir / paths.CLEAN_INDICATORS)["period_basis"].str.startswith("stated")
     return {
         "checks": table(checks[CHECK_COLUMNS], tr) if len(checks) else None, "check_count": len(checks),
         "derived": table(indicators.loc[indicators["kind"] == "derived", DERIVED_COLUMNS], tr),
-        "inferred": table(indicators.loc[~indicators["period_basis"].str.startswith("stated"), INFERRED_COLUMNS], tr),
+        "inferred": table(indicators.loc[~stated, INFERRED_COLUMNS], tr),
     }
 
 
@@ -302,7 +313,7 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
     if not files:
         raise FileNotFoundError(f"no executed notebooks in {notebooks_dir}: run `make report`")
     notebooks = [nbformat.read(p, as_version=4) for p in files]
-    sources = read_table(clean_dir / paths.CLEAN_SOURCES)
+    sources = in_language(read_table(clean_dir / paths.CLEAN_SOURCES), tr)
     # the template's own sections hold these anchors; the notebooks' headings get others
     taken = {"contents", "summary", "claims-vs-official", "data-quality", "methods", "sources", "data", "glossary",
              *(f"source-{s}" for s in sources["source_id"])}
