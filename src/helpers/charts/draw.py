@@ -65,21 +65,42 @@ def source_line(rows: pd.DataFrame, sources: pd.DataFrame, tr: Language, officia
     return " ".join([tr._("Source:"), *(p for p in parts if p), marks if cited else ""]).strip()
 
 
+# A point of a scatter in matplotlib's SVG: a <use> of the marker defined once, or the marker's <path> written
+# out where a scatter has too few points for that to pay; never the definition itself (it has an id).
+POINT_MARK = re.compile(r"<(?:use|path) (?![^>]*\sid=)[^>]*/>")
+
+
 @dataclass
 class Tooltips:
-    """The text of each point's tooltip, by the SVG id of the mark that carries it."""
+    """The text of each mark's tooltip, by the SVG id of the artist that draws it: one text for an artist that is
+    one mark (a bar), one text per point for a scatter."""
     prefix: str
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str | list[str]] = field(default_factory=dict)
 
-    def add(self, artist, text: str) -> None:
+    def add(self, artist, text: str | list[str]) -> None:
         gid = f"{self.prefix}-tip{len(self.texts)}"
         artist.set_gid(gid)
         self.texts[gid] = text
 
+    def add_points(self, ax, rows: pd.DataFrame, texts: list[str], **style) -> None:
+        """One scatter of `rows` (date, value), each point with its tooltip: one artist for them all, which
+        matplotlib lays out and draws far faster than one per point."""
+        self.add(ax.scatter(rows["date"], rows["value"].astype(float), **style), texts)
+
     def insert(self, svg: str) -> str:
-        """Put each tooltip first in its mark's group, where browsers show it on hover without any script."""
+        """Put each tooltip where browsers show it on hover without any script: first in its mark's group, or for
+        a scatter, in a group of its own around each point, in the order the points were given."""
         for gid, text in self.texts.items():
-            svg = svg.replace(f'<g id="{gid}">', f'<g id="{gid}"><title>{escape(text)}</title>', 1)
+            start = f'<g id="{gid}">'
+            if isinstance(text, str):
+                svg = svg.replace(start, f"{start}<title>{escape(text)}</title>", 1)
+                continue
+            position = svg.index(start)
+            for tip in text:
+                mark = POINT_MARK.search(svg, position)
+                wrapped = f"<g><title>{escape(tip)}</title>{mark.group()}</g>"
+                svg = svg[:mark.start()] + wrapped + svg[mark.end():]
+                position = mark.start() + len(wrapped)
         return svg
 
 
@@ -134,11 +155,11 @@ def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, 
         ax.plot(line["date"], line["value"].astype(float), color=colour, linewidth=1.5, label=labels[indicator])
         # official first, then target and derived, so an observed point on the same spot stays visible on top
         for kind in ["official", "target", "derived", "observed"]:
-            for _, point in group[group["kind"] == kind].iterrows():
-                mark = ax.scatter([point["date"]], [float(point["value"])], marker=KIND_MARKERS[kind],
-                                  s=KIND_SIZES[kind], facecolors=colour if KIND_FILLED[kind] else "white",
-                                  edgecolors=colour, zorder=3)
-                tips.add(mark, point_tip(point, labels[indicator], tr))
+            points = group[group["kind"] == kind]
+            if not points.empty:
+                tips.add_points(ax, points, [point_tip(point, labels[indicator], tr) for _, point in points.iterrows()],
+                                marker=KIND_MARKERS[kind], s=KIND_SIZES[kind], edgecolors=colour, zorder=3,
+                                facecolors=colour if KIND_FILLED[kind] else "white")
         # labelled: each claim, and the official series at its ends (its other values are in the tooltips)
         labelled = group[(group["kind"] != "official") | group["date"].isin([official["date"].min(),
                                                                               official["date"].max()])]
@@ -214,10 +235,9 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
         colour = PALETTE[0] if mine else MUTED
         ax.plot(group["date"], group["value"].astype(float), color=colour, linewidth=2.5 if mine else 1,
                 zorder=3 if mine else 2)
-        for _, point in group.iterrows():
-            mark = ax.scatter([point["date"]], [float(point["value"])], s=30 if mine else 10, color=colour,
-                              zorder=4 if mine else 2)
-            tips.add(mark, point_tip(point, tr._("{country}, EGDI rank", country=country), tr))
+        name = tr._("{country}, EGDI rank", country=country)
+        tips.add_points(ax, group, [point_tip(point, name, tr) for _, point in group.iterrows()],
+                        s=30 if mine else 10, color=colour, zorder=4 if mine else 2)
         ends.append((float(group.iloc[-1]["value"]), group.iloc[-1]["date"], country, colour, mine))
         if mine:
             for _, point in group.iloc[:-1].iterrows():
