@@ -90,17 +90,13 @@ $(CLEAN_STAMP): $(RAW) $(OFFICIAL_RAW) $(DATA_CODE) | $(INSTALLED)
 	$(PYTHON) -m helpers.data.pipeline
 	@mkdir -p $(@D) && touch $@
 
-# The indicator notebooks that changed, or all of them when the clean layer or their code changed,
-# several kernels at once; in Vietnamese, with their charts in build/figures.vi.
-$(EXECUTED) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
-	$(PYTHON) -m helpers.run.notebooks --output-dir build/notebooks \
+# The indicator notebooks that changed, or all of them when the clean layer or their code changed, in every
+# language of the report at once (several kernels at a time): build/notebooks, and build/notebooks.vi with
+# the charts in build/figures.vi.
+$(EXECUTED) $(EXECUTED_VI) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
+	$(PYTHON) -m helpers.run.notebooks --report \
 	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
-	@touch $(EXECUTED)
-
-$(EXECUTED_VI) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
-	$(PYTHON) -m helpers.run.notebooks --output-dir build/notebooks.vi -p lang vi -p figures_dir build/figures.vi \
-	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
-	@touch $(EXECUTED_VI)
+	@touch $(EXECUTED) $(EXECUTED_VI)
 
 notebooks: $(AUDIT) | $(INSTALLED) ## re-execute the committed notebooks in place with their defaults (after a data change)
 	$(PYTHON) -m helpers.run.notebooks --in-place $(CLEAN_NOTEBOOK)

@@ -11,21 +11,30 @@ import tempfile
 from jupyter_client.manager import KernelManager
 from jupyter_core.utils import run_sync
 
+from helpers.run import forked
+
 KERNEL = "python3"
 # A kernel exits within 0.1-0.2 s of a shutdown request, or hangs for seconds: it gets this long.
 KERNEL_EXIT_SECONDS = 0.3
 
 
 class IPCKernelManager(KernelManager):
-    """A kernel whose sockets and connection file are in a private temporary folder, removed at shutdown."""
+    """A kernel whose sockets and connection file are in a private temporary folder, removed at shutdown.
 
-    def __init__(self, **kwargs):
+    Given a `spare` (helpers.run.forked.SpareKernel), the kernel starts in it, through the provisioner that the
+    kernel spec's metadata names, instead of as a new interpreter.
+    """
+
+    def __init__(self, spare=None, **kwargs):
+        self.spare = spare
         self._socket_folder = None
         if os.name == "posix" and "transport" not in kwargs:
             self._socket_folder = tempfile.mkdtemp(prefix="kernel-")  # mode 0700
             kwargs.update(transport="ipc", ip=os.path.join(self._socket_folder, "ipc"),
                           connection_file=os.path.join(self._socket_folder, "connection.json"))
         super().__init__(**kwargs)
+        if spare is not None:
+            self.kernel_spec.metadata["kernel_provisioner"] = {"provisioner_name": forked.PROVISIONER}
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -43,4 +52,7 @@ class IPCKernelManager(KernelManager):
         if self.has_kernel:
             self.request_shutdown()
             self.finish_shutdown(waittime=2 * KERNEL_EXIT_SECONDS)
+        if self.spare is not None:  # a spare that never became the kernel
+            self.spare.discard()
+            self.spare = None
         self.cleanup_resources()

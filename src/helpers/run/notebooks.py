@@ -3,16 +3,20 @@
     python -m helpers.run.notebooks --output-dir build/notebooks notebooks/02-egov-ranks.ipynb ...
     python -m helpers.run.notebooks --in-place notebooks/*.ipynb
     python -m helpers.run.notebooks --output-dir build/try -p start_year 2020 notebooks/02-egov-ranks.ipynb
+    python -m helpers.run.notebooks --report notebooks/02-egov-ranks.ipynb ...
 
-Kernels are ordinary ipykernel processes that talk to the driver over IPC sockets (files only this
-user can open) instead of TCP on localhost, so other users of a shared machine cannot reach a
-running kernel. Outputs carry no timestamps, so an executed notebook is byte-identical from run to run.
+Kernels are ipykernel processes that talk to the driver over IPC sockets (files only this user can
+open) instead of TCP on localhost, so other users of a shared machine cannot reach a running kernel.
+The runner imports what notebooks use once, and each kernel starts forked from it with those
+imports done (helpers.run.forked); where that cannot be, as a new interpreter. Outputs carry no
+timestamps, so an executed notebook is byte-identical from run to run, however its kernel started.
 
 Charts: a run into build/notebooks (the report's own run, with each notebook's defaults) or in place
 keeps each notebook's figures_dir, build/figures, where the report reads them. A run into any other
-folder writes its charts to <output-dir>/figures unless `-p figures_dir` says where (as the Vietnamese
-report's run does: build/figures.vi), so that it never changes the report's charts. A run into
-build/notebooks takes no -p: that folder holds only the run with the defaults that make built there.
+folder writes its charts to <output-dir>/figures unless `-p figures_dir` says where, so that it never
+changes the report's charts. A run into build/notebooks takes no -p: that folder holds only the run
+with the defaults that make built there. `--report` makes the report's runs in one go: each notebook
+in English into build/notebooks, and with `lang` set into build/notebooks.vi (charts in build/figures.vi).
 
 Stopping: SIGINT (Ctrl-C, which reaches the whole process group) or SIGTERM (to the runner alone)
 stops the run. Each worker interrupts the cell its kernel runs, so that the cell's own clean-up runs
@@ -24,18 +28,20 @@ import argparse
 import contextlib
 import json
 import multiprocessing
-import os
 import signal
 import sys
 import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import paths
 from helpers.files import write_text_atomic
+from helpers.i18n import LANGUAGES
+from helpers.paths import SOURCE_LANGUAGE
 from helpers.params import ParameterError
-from helpers.run import kernels
+from helpers.run import forked, kernels
 
 # Papermill and nbclient stamp these with wall-clock times; they are dropped so outputs reproduce.
 VOLATILE_NOTEBOOK_KEYS = ("papermill",)
@@ -202,7 +208,7 @@ def execute(notebook: Path, output: Path, parameters: dict) -> Path:
 
     with tempfile.TemporaryDirectory() as scratch:
         executed = Path(scratch) / notebook.name
-        kernel = kernels.IPCKernelManager(kernel_name=kernels.KERNEL)
+        kernel = kernels.IPCKernelManager(kernel_name=kernels.KERNEL, spare=forked.SpareKernel.fork())
         papermill_run = PapermillRun(notebook, executed, parameters, kernel)
         try:
             # A worker that a stop reached while idle starts no kernel. The thread starts outside the wait: a
@@ -226,27 +232,57 @@ def execute(notebook: Path, output: Path, parameters: dict) -> Path:
     return output
 
 
-def run(notebooks: list[Path], output_dir: Path | None, parameters: dict, jobs: int) -> list[Path]:
-    """Run the notebooks, `jobs` at a time, into `output_dir` (None: in place).
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run: where its executed copy goes (the notebook itself, for a run in place) and with what."""
+    notebook: Path
+    output: Path
+    parameters: dict
 
-    Kernels spend much of their life waiting on their driver, so more kernels than cores pay off.
+
+def jobs_for(notebooks: list[Path], output_dir: Path | None, parameters: dict) -> list[Job]:
+    """The notebooks run with these parameters into `output_dir` (None: in place), their names checked first."""
+    declared = {notebook: declared_parameters(notebook) for notebook in notebooks}
+    for notebook in notebooks:
+        check_parameter_names(notebook, parameters, declared[notebook])
+    check_report_run(output_dir, parameters)
+    return [Job(notebook, notebook if output_dir is None else Path(output_dir) / notebook.name,
+                run_parameters(output_dir, parameters, declared[notebook])) for notebook in notebooks]
+
+
+def report_jobs(notebooks: list[Path]) -> list[Job]:
+    """What the report is built from: the notebooks in each of its languages, English with their defaults into
+    build/notebooks (charts in build/figures), any other language into build/notebooks.<lang> (build/figures.<lang>)."""
+    jobs = []
+    for code in LANGUAGES:
+        parameters = {} if code == SOURCE_LANGUAGE else {
+            "lang": code, "figures_dir": project_path(paths.in_language(paths.FIGURES, code))}
+        jobs += jobs_for(notebooks, paths.in_language(paths.EXECUTED_NOTEBOOKS, code), parameters)
+    return jobs
+
+
+def run(notebooks: list[Path], output_dir: Path | None, parameters: dict, jobs: int) -> list[Path]:
+    """Run the notebooks, `jobs` at a time, into `output_dir` (None: in place)."""
+    return run_jobs(jobs_for(notebooks, output_dir, parameters), jobs)
+
+
+def run_jobs(jobs: list[Job], workers: int) -> list[Path]:
+    """Run the jobs, `workers` at a time; the executed notebooks, in the order of the jobs.
+
+    Kernels spend much of their life waiting on their driver, so more kernels than cores pay off. A worker forks
+    its first notebook's kernel (helpers.run.forked), before any thread runs in it; after a notebook, threads of
+    the kernel client remain, and its next notebook's kernel starts as a new interpreter.
     """
     previous_handlers = STOPS.install()
     try:
         import papermill  # noqa: F401  imported once here, before the workers fork, not once per notebook
 
-        declared = {notebook: declared_parameters(notebook) for notebook in notebooks}
-        for notebook in notebooks:
-            check_parameter_names(notebook, parameters, declared[notebook])
-        check_report_run(output_dir, parameters)
-        target = lambda notebook: notebook if output_dir is None else Path(output_dir) / notebook.name
+        forked.preload()  # so are the kernel and what notebooks import, for kernels forked from the workers
         STOPS.check()  # a stop that came meanwhile starts no worker
         # Every kernel runs in a worker: a driver that ran one itself holds threads that do not survive a fork.
-        with ProcessPoolExecutor(max_workers=max(jobs, 1), mp_context=multiprocessing.get_context("fork"),
+        with ProcessPoolExecutor(max_workers=max(workers, 1), mp_context=multiprocessing.get_context("fork"),
                                  initializer=STOPS.install) as pool:
-            futures = [pool.submit(execute, notebook, target(notebook),
-                                   run_parameters(output_dir, parameters, declared[notebook]))
-                       for notebook in notebooks]
+            futures = [pool.submit(execute, job.notebook, job.output, job.parameters) for job in jobs]
             try:
                 with STOPS.waiting():
                     wait(futures)  # all of them, also after a failure: the others finish and are written
@@ -278,15 +314,24 @@ def main(argv: list[str] | None = None) -> int:
                        help="write executed notebooks here, and their charts to its figures folder unless this is "
                             "the report's build/notebooks")
     where.add_argument("--in-place", action="store_true", help="overwrite the notebooks with their executed copies")
+    where.add_argument("--report", action="store_true",
+                       help="the report's runs: each notebook in each language of the report, into build/notebooks "
+                            "(build/notebooks.<lang>) with its charts in build/figures (build/figures.<lang>)")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    parser.add_argument("-j", "--jobs", type=int, default=2 * (os.cpu_count() or 1) + 1,
-                        help="notebooks run at once (default: twice the cores, plus one)")
+    parser.add_argument("-j", "--jobs", type=int,
+                        help="notebooks run at once (default: all of them, each kernel forked from a worker that has "
+                             "run nothing before; a worker's next kernel starts as a new interpreter)")
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
     parameters = {name: parse_parameter(value) for name, value in args.parameter}
-    output_dir = None if args.in_place else args.output_dir.resolve()
+    notebooks = [nb.resolve() for nb in args.notebooks]
     try:
-        written = run([nb.resolve() for nb in args.notebooks], output_dir, parameters, args.jobs)
+        if args.report:
+            check_report_run(paths.EXECUTED_NOTEBOOKS, parameters)
+            jobs = report_jobs(notebooks)
+        else:
+            jobs = jobs_for(notebooks, None if args.in_place else args.output_dir.resolve(), parameters)
+        written = run_jobs(jobs, args.jobs or len(jobs))
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -298,9 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         return 128 + stop.signum
     for notebook in written:
         print(f"wrote {project_path(notebook)}")
-    figures = run_parameters(output_dir, parameters, declared_parameters(written[0]) if written else {})
-    if "figures_dir" in figures:
-        print(f"charts in {figures['figures_dir']}")
+    for figures_dir in dict.fromkeys(job.parameters["figures_dir"] for job in jobs if "figures_dir" in job.parameters):
+        print(f"charts in {figures_dir}")
     return 0
 
 
