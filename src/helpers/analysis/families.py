@@ -143,7 +143,7 @@ def verdict_lines(data: CleanData, claims: pd.DataFrame, tr: Language) -> list[s
                           claim=plain(row["claim_value"], 4, tr.code), period=period_text(row["period"], tr.code),
                           official=plain(row["official_value"], 4, tr.code),
                           dataset=row["dataset"]))
-    unchecked = claims[~claims["indicator"].isin(set(data.official["indicator"]))]
+    unchecked = claims[~claims["indicator"].isin(data.official["indicator"].unique())]
     for indicator in sorted(set(unchecked["indicator"])):
         lines.append(tr._("{indicator}: no official series in the raw files, so the claims stand unchecked.",
                           indicator=data.title(indicator, tr)))

@@ -71,7 +71,7 @@ class Selection:
 def selection(data: CleanData, country, start_year, end_year, as_of, lang=i18n.SOURCE_LANGUAGE) -> Selection:
     """Check a notebook's selection parameters against the data before any work."""
     # any country the official series or the claims cover: every UN member
-    country = params.choice("country", country, set(data.official["country"]) | set(data.indicators["country"]),
+    country = params.choice("country", country, set(data.official["country"].unique()) | set(data.indicators["country"]),
                             "the ISO 3166-1 alpha-3 code of a UN member, such as VNM or THA")
     start, end = params.year_range(start_year, end_year)
     code = params.choice("lang", lang, i18n.LANGUAGES)

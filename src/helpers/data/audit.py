@@ -22,7 +22,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.data import raw
-from helpers.files import csv_text, exit_on_sigterm, write_csv_atomic
+from helpers.files import csv_text, exit_on_sigterm, exit_with, write_csv_atomic
 
 NUMERIC_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 NUMBER_WORDS = (
@@ -132,6 +132,6 @@ def main(raw_dir: Path = paths.DATA_RAW) -> int:
 if __name__ == "__main__":
     exit_on_sigterm()
     try:
-        sys.exit(main())
+        exit_with(main())
     except raw.RawDataError as error:
         sys.exit(f"error: {error}")

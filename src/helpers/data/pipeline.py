@@ -20,7 +20,7 @@ import pandas as pd
 
 from helpers import params, paths
 from helpers.data import checks, clean, datapackage, official, raw
-from helpers.files import csv_text, exit_on_sigterm, json_text, write_files_atomic
+from helpers.files import csv_text, exit_on_sigterm, exit_with, json_text, write_files_atomic
 
 class FindingsError(ValueError):
     """Consistency findings that stop the clean step (errors always, warnings when strict)."""
@@ -135,4 +135,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     exit_on_sigterm()
-    sys.exit(main())
+    exit_with(main())

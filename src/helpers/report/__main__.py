@@ -1,7 +1,5 @@
-import sys
-
-from helpers.files import exit_on_sigterm
+from helpers.files import exit_on_sigterm, exit_with
 from helpers.report.page import main
 
 exit_on_sigterm()
-sys.exit(main())
+exit_with(main())

@@ -14,8 +14,10 @@ from jupyter_core.utils import run_sync
 from helpers.run import forked
 
 KERNEL = "python3"
-# A kernel exits within 0.1-0.2 s of a shutdown request, or hangs for seconds: it gets this long.
+# A kernel exits within 0.1-0.2 s of a shutdown request, or hangs for seconds: it gets this long, and is looked
+# at this often meanwhile (jupyter_client's default, a tenth of a second, keeps a run waiting on an ended kernel).
 KERNEL_EXIT_SECONDS = 0.3
+KERNEL_EXIT_POLL_SECONDS = 0.01
 
 
 class IPCKernelManager(KernelManager):
@@ -51,7 +53,7 @@ class IPCKernelManager(KernelManager):
         """
         if self.has_kernel:
             self.request_shutdown()
-            self.finish_shutdown(waittime=2 * KERNEL_EXIT_SECONDS)
+            self.finish_shutdown(waittime=2 * KERNEL_EXIT_SECONDS, pollinterval=KERNEL_EXIT_POLL_SECONDS)
         if self.spare is not None:  # a spare that never became the kernel
             self.spare.discard()
             self.spare = None

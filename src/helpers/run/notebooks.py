@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import paths
-from helpers.files import write_text_atomic
+from helpers.files import exit_with, write_text_atomic
 from helpers.i18n import LANGUAGES
 from helpers.paths import SOURCE_LANGUAGE
 from helpers.params import ParameterError
@@ -349,4 +349,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_with(main())
