@@ -91,10 +91,12 @@ $(CLEAN_STAMP): $(RAW) $(OFFICIAL_RAW) $(DATA_CODE) | $(INSTALLED)
 	@mkdir -p $(@D) && touch $@
 
 # The indicator notebooks that changed, or all of them when the clean layer or their code changed, in every
-# language of the report at once (several kernels at a time): build/notebooks, and build/notebooks.vi with
-# the charts in build/figures.vi.
+# language of the report at once (every kernel at the same time): build/notebooks, and build/notebooks.vi with
+# the charts in build/figures.vi. RUNNER_OPTIONS=--ordinary-kernels starts each kernel as a new interpreter
+# instead of forked from the runner: the same outputs, more slowly (make bench times both).
+RUNNER_OPTIONS ?=
 $(EXECUTED) $(EXECUTED_VI) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
-	$(PYTHON) -m helpers.run.notebooks --report \
+	$(PYTHON) -m helpers.run.notebooks --report $(RUNNER_OPTIONS) \
 	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
 	@touch $(EXECUTED) $(EXECUTED_VI)
 

@@ -266,8 +266,9 @@ def run(notebooks: list[Path], output_dir: Path | None, parameters: dict, jobs: 
     return run_jobs(jobs_for(notebooks, output_dir, parameters), jobs)
 
 
-def run_jobs(jobs: list[Job], workers: int) -> list[Path]:
-    """Run the jobs, `workers` at a time; the executed notebooks, in the order of the jobs.
+def run_jobs(jobs: list[Job], workers: int, fork: bool = True) -> list[Path]:
+    """Run the jobs, `workers` at a time; the executed notebooks, in the order of the jobs. Without `fork`, every
+    kernel starts as a new interpreter, as jupyter_client starts one by default.
 
     Kernels spend much of their life waiting on their driver, so more kernels than cores pay off. A worker forks
     its first notebook's kernel (helpers.run.forked), before any thread runs in it; after a notebook, threads of
@@ -277,7 +278,8 @@ def run_jobs(jobs: list[Job], workers: int) -> list[Path]:
     try:
         import papermill  # noqa: F401  imported once here, before the workers fork, not once per notebook
 
-        forked.preload()  # so are the kernel and what notebooks import, for kernels forked from the workers
+        if fork:
+            forked.preload()  # so are the kernel and what notebooks import, for kernels forked from the workers
         STOPS.check()  # a stop that came meanwhile starts no worker
         # Every kernel runs in a worker: a driver that ran one itself holds threads that do not survive a fork.
         with ProcessPoolExecutor(max_workers=max(workers, 1), mp_context=multiprocessing.get_context("fork"),
@@ -318,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="the report's runs: each notebook in each language of the report, into build/notebooks "
                             "(build/notebooks.<lang>) with its charts in build/figures (build/figures.<lang>)")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    parser.add_argument("--ordinary-kernels", action="store_true",
+                        help="start every kernel as a new interpreter, not forked from the runner (same outputs, slower)")
     parser.add_argument("-j", "--jobs", type=int,
                         help="notebooks run at once (default: all of them, each kernel forked from a worker that has "
                              "run nothing before; a worker's next kernel starts as a new interpreter)")
@@ -331,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs = report_jobs(notebooks)
         else:
             jobs = jobs_for(notebooks, None if args.in_place else args.output_dir.resolve(), parameters)
-        written = run_jobs(jobs, args.jobs or len(jobs))
+        written = run_jobs(jobs, args.jobs or len(jobs), fork=not args.ordinary_kernels)
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
