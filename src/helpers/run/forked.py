@@ -1,4 +1,4 @@
-"""Kernels that start in a few milliseconds: forked from a worker that has already imported what notebooks use.
+"""Kernels that start without importing anything: forked from a worker that has imported what notebooks use.
 
 Most of an ordinary kernel's start is Python importing ipykernel, pandas, matplotlib and seaborn, once
 per kernel. The runner imports them once (`preload`), before it forks its workers; a worker then forks
@@ -30,9 +30,10 @@ from pathlib import Path
 from jupyter_client.provisioning import LocalProvisioner
 
 PROVISIONER = "helpers-forked"
-# What the indicator notebooks import, and the kernel itself: imported once by the runner.
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.debugger", "pdb", "sqlite3", "pandas", "matplotlib.pyplot", "seaborn", "helpers.analysis.families",
-           "helpers.charts.notebook")
+# What a kernel imports as it starts (its debugger and history among them) and what the indicator notebooks
+# import: imported once by the runner.
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.debugger", "pdb", "sqlite3", "pandas", "matplotlib.pyplot", "seaborn",
+           "helpers.analysis.families", "helpers.charts.notebook")
 # While the runner imports: thread pools that numerical libraries would start, sized to no extra thread; and the
 # debugger's warning about frozen modules, which concerns debugging, silenced (the kernel spec runs kernels with
 # -Xfrozen_modules=off, which a process already running cannot take).
