@@ -7,6 +7,7 @@ import html.parser
 import re
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import pytest
 from babel.messages.pofile import read_po
@@ -14,6 +15,8 @@ from babel.messages.pofile import read_po
 from helpers import i18n, paths
 from helpers.analysis.findings import ordinal, value_label
 from helpers.numbers import Bounded, bounded_text, number_text, period_text
+
+SVG = "http://www.w3.org/2000/svg"
 
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.SOURCE_LANGUAGE]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)s")
@@ -161,6 +164,18 @@ def test_the_glossary_maps_the_governments_terms(translated_page):
         assert f"<td>{term}</td>" in glossary
         # the term the page uses, not only in the glossary
         assert page.count(term) > glossary.count(term), f"{term} is used nowhere but in the glossary"
+
+
+def test_the_translated_charts_write_their_numbers_their_way(translated_page):
+    """Every number drawn on a chart (axes, labels), not only in its tooltips, in the language's format: no
+    English decimal point ("0.7"; a Vietnamese "1.000" is a thousand)."""
+    code, _ = translated_page
+    english_decimal = re.compile(r"\d\.(\d{1,2}|\d{4,})(?!\d)")
+    charts = sorted(paths.in_language(paths.FIGURES, code).glob("*.svg"))
+    assert charts
+    for chart in charts:
+        drawn = [" ".join(text.itertext()) for text in ElementTree.parse(chart).getroot().iter(f"{{{SVG}}}text")]
+        assert not [text for text in drawn if english_decimal.search(text)], chart.name
 
 
 def test_the_translated_page_writes_numbers_and_dates_its_way(translated_page):

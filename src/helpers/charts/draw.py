@@ -27,7 +27,7 @@ from helpers import paths  # noqa: E402
 from helpers.analysis.findings import value_label  # noqa: E402
 from helpers.files import csv_text, json_text, write_files_atomic  # noqa: E402
 from helpers.i18n import SOURCE_LANGUAGE, Language, word  # noqa: E402
-from helpers.numbers import number_text, period_text  # noqa: E402
+from helpers.numbers import number_text, period_text, plain  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -168,6 +168,13 @@ def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, 
                         textcoords="offset points", xytext=(0, 8), ha="center", fontsize=SMALL_TEXT, color=colour)
 
 
+def tick_numbers(axis, tr: Language, unit: str | None = None) -> None:
+    """An axis's numbers written as the chart's language writes them ("0,5" in Vietnamese); counts with their
+    scale word ("50 million")."""
+    axis.set_major_formatter(lambda value, _: number_text(value, unit, locale=tr.code) if unit
+                             else plain(value, 4, tr.code))
+
+
 def year_ticks(ax, dates: pd.Series, width: float) -> None:
     """A tick on each year, or every second or fifth year when the span is long, so that no label overlaps."""
     years = dates.max().year - dates.min().year
@@ -194,10 +201,9 @@ def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_labe
         ax.set_ylim(high + margin, low - margin) if invert else ax.set_ylim(low - margin, high + margin)
     elif units <= {"count", "percent"}:
         ax.set_ylim(bottom=0, top=float(rows["value"].astype(float).max()) * 1.15)
-        if units == {"count"}:
-            ax.yaxis.set_major_formatter(lambda value, _: number_text(value, "count", locale=tr.code))
     elif invert:
         ax.invert_yaxis()
+    tick_numbers(ax.yaxis, tr, "count" if units == {"count"} else None)
     axis_label(ax.set_ylabel, y_label, width)
 
 
@@ -280,6 +286,7 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
             tick.set_fontweight("bold")
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
+    tick_numbers(ax.xaxis, tr)
     axis_label(ax.set_xlabel, x_label, width)
     legend_below(fig, ax, width)
     return fig
@@ -311,6 +318,7 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, wi
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
+    tick_numbers(ax.xaxis, tr)
     axis_label(ax.set_xlabel, tr._("Percent"), width)
     legend_below(fig, ax, width)
     return fig
