@@ -184,3 +184,16 @@ def test_the_translated_page_writes_numbers_and_dates_its_way(translated_page):
     assert "55,25 triệu" in body and "19/07/2024" in body and "86/193" in body
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", re.sub(r'(href|download)="[^"]*"', "", body)), \
         "an ISO date left in the page"
+
+
+def test_a_notebooks_table_in_vietnamese_has_vietnamese_headings_words_and_periods():
+    import pandas as pd
+
+    from helpers.charts.notebook import in_language
+
+    table = pd.DataFrame({"indicator": ["vneid_accounts"], "period": ["2024-08-31"], "value_text": ["55,25 triệu"],
+                          "kind": ["observed"], "source_id": ["s002"], "figure_id": ["s002-06"]})
+    shown = in_language(table, i18n.language("vi"))
+    assert list(shown.columns) == ["chỉ tiêu", "thời kỳ", "giá trị (hiển thị)", "loại", "mã nguồn", "mã số liệu"]
+    assert shown.iloc[0].tolist() == ["vneid_accounts", "31/08/2024", "55,25 triệu", "quan sát", "s002", "s002-06"]
+    assert in_language(table, i18n.language("en")) is table

@@ -93,6 +93,31 @@ VOCABULARY = {
 }
 
 
+# The data's columns under the headings a reader sees, in the report's tables and the notebooks' (ids stay as they
+# are); their cells are written the language's way: periods as periods, numbers as numbers, vocabularies as words.
+HEADINGS = {
+    "indicator": N_("indicator"), "title": N_("title"), "period": N_("period"), "value": N_("value"),
+    "unit": N_("unit"), "kind": N_("kind"), "qualifier": N_("qualifier"), "target": N_("target"),
+    "target_year": N_("target_year"), "latest": N_("latest"), "latest_period": N_("latest_period"), "gap": N_("gap"),
+    "value_num": N_("value_num"), "value_den": N_("value_den"), "ratio_percent": N_("ratio_percent"),
+    "population": N_("population"), "share_percent": N_("share_percent"), "source_id": N_("source_id"),
+    "figure_id": N_("figure_id"), "figure_id_num": N_("figure_id_num"), "figure_id_den": N_("figure_id_den"),
+    "target_figure": N_("target_figure"), "latest_figure": N_("latest_figure"), "dataset": N_("dataset"),
+    "note": N_("note"), "period_basis": N_("period_basis"), "check": N_("check"), "severity": N_("severity"),
+    "figure_ids": N_("figure_ids"), "message": N_("message"), "claim_value": N_("claim_value"),
+    "official_value": N_("official_value"), "verdict": N_("verdict"), "reason": N_("reason"),
+    "value_text": N_("value_text"), "country": N_("country"), "denominator": N_("denominator"),
+    "value_low": N_("value_low"), "value_high": N_("value_high"), "alt_value": N_("alt_value"),
+    "alt_unit": N_("alt_unit"), "published": N_("published"), "relates_to": N_("relates_to"),
+    "value_raw": N_("value_raw"), "quote": N_("quote"),
+}
+
+
+def heading(name: str, tr: Language) -> str:
+    """A column of the data under its heading in the language; a column without one keeps its name."""
+    return tr._(HEADINGS[name]) if name in HEADINGS else name
+
+
 def word(code: str, tr: Language) -> str:
     """A vocabulary code ('observed', 'at_least') as a word of the language; any other text as it is."""
     return tr._(VOCABULARY[code]) if code in VOCABULARY else code

@@ -35,7 +35,7 @@ from helpers import paths
 from helpers.analysis.findings import ordinal
 from helpers.data.raw import corpus_years
 from helpers.files import read_json, write_text_atomic
-from helpers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, column, language, prose_blocks, word
+from helpers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, column, heading, language, prose_blocks, word
 from helpers.numbers import period_text, plain
 
 # The columns of a chart's data that a reader needs under the chart, when the chart has them.
@@ -51,24 +51,6 @@ MARKDOWN = MarkdownIt("commonmark", {"html": False})
 SOURCE_ID = re.compile(r"\b(s\d{3})\b(?!-)")  # a source id, not the start of a figure id (s001-24)
 SVG_START = re.compile(r"^.*?<svg ", re.S)  # the XML declaration and doctype before the root element
 VERBATIM_QUOTE = re.compile(r"“([^”<]+)”")
-# The page's tables show the data's columns under these headings; their cells are written the language's way:
-# periods as periods, numbers as numbers, and the words of the data's vocabularies (observed, agrees) as words.
-HEADINGS = {
-    "indicator": N_("indicator"), "title": N_("title"), "period": N_("period"), "value": N_("value"),
-    "unit": N_("unit"), "kind": N_("kind"), "qualifier": N_("qualifier"), "target": N_("target"),
-    "target_year": N_("target_year"), "latest": N_("latest"), "latest_period": N_("latest_period"), "gap": N_("gap"),
-    "value_num": N_("value_num"), "value_den": N_("value_den"), "ratio_percent": N_("ratio_percent"),
-    "population": N_("population"), "share_percent": N_("share_percent"), "source_id": N_("source_id"),
-    "figure_id": N_("figure_id"), "figure_id_num": N_("figure_id_num"), "figure_id_den": N_("figure_id_den"),
-    "target_figure": N_("target_figure"), "latest_figure": N_("latest_figure"), "dataset": N_("dataset"),
-    "note": N_("note"), "period_basis": N_("period_basis"), "check": N_("check"), "severity": N_("severity"),
-    "figure_ids": N_("figure_ids"), "message": N_("message"), "claim_value": N_("claim_value"),
-    "official_value": N_("official_value"), "verdict": N_("verdict"), "reason": N_("reason"),
-    "value_text": N_("value_text"), "country": N_("country"), "denominator": N_("denominator"),
-    "value_low": N_("value_low"), "value_high": N_("value_high"), "alt_value": N_("alt_value"),
-    "alt_unit": N_("alt_unit"), "published": N_("published"), "relates_to": N_("relates_to"),
-    "value_raw": N_("value_raw"), "quote": N_("quote"),
-}
 LANGUAGE_NAMES = {"en": N_("English"), "vi": N_("Vietnamese")}  # each is shown in its own language
 PERIOD_COLUMNS = {"period", "target_year", "latest_period", "published"}
 NUMBER_COLUMNS = {"value", "target", "latest", "gap", "value_num", "value_den", "ratio_percent", "population",
@@ -186,7 +168,7 @@ def table(frame: pd.DataFrame, tr: Language, caption: str = "") -> dict:
     columns = list(frame.columns)
     rows = [tuple(cell_text(column, value, tr) for column, value in zip(columns, row))
             for row in frame.itertuples(index=False)]
-    return {"caption": caption, "columns": [tr._(HEADINGS[c]) if c in HEADINGS else c for c in columns],
+    return {"caption": caption, "columns": [heading(c, tr) for c in columns],
             "rows": rows, "as_written": {i for i, c in enumerate(columns) if c in AS_WRITTEN_COLUMNS}}
 
 
