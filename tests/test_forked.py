@@ -95,6 +95,16 @@ def test_a_process_with_threads_or_its_own_pandas_starts_kernels_the_ordinary_wa
     assert facts == {"with_thread": False, "own_pandas": False, "spare": False}
 
 
+def test_without_the_provisioner_installed_kernels_start_the_ordinary_way():
+    facts = run_python("""
+        import json
+        from helpers.run import forked
+        forked.entry_points = lambda **_: ()  # as in an environment where the project is not installed
+        print(json.dumps({"preloaded": forked.preload(), "spare": forked.SpareKernel.fork() is not None}))
+    """)
+    assert facts == {"preloaded": False, "spare": False}
+
+
 def test_a_spare_that_never_became_a_kernel_ends_when_discarded():
     facts = run_python("""
         import json, os

@@ -25,11 +25,13 @@ import subprocess
 import sys
 import time
 import traceback
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from jupyter_client.provisioning import LocalProvisioner
 
 PROVISIONER = "helpers-forked"
+ENTRY_POINT_GROUP = "jupyter_client.kernel_provisioners"
 # What a kernel imports as it starts (its debugger and history among them) and what the indicator notebooks
 # import: imported once by the runner.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.debugger", "pdb", "sqlite3", "pandas", "matplotlib.pyplot", "seaborn",
@@ -59,8 +61,14 @@ def single_threaded() -> bool:
 
 
 # Whether this process (or the one it was forked from) imported PRELOAD as a kernel would have: only then may it
-# fork kernels. A process that had threads, or had imported pandas its own way, starts them the ordinary way.
+# fork kernels. A process that had threads, or had imported pandas its own way, or in which jupyter_client would
+# not find the provisioner, starts them the ordinary way.
 preloaded = False
+
+
+def provisioner_registered() -> bool:
+    """Whether jupyter_client can find the provisioner: the project installed (`make env`), not only importable."""
+    return bool(entry_points(group=ENTRY_POINT_GROUP, name=PROVISIONER))
 
 
 def preload() -> bool:
@@ -71,7 +79,7 @@ def preload() -> bool:
     memory that holds them by touching it.
     """
     global preloaded
-    if not hasattr(os, "fork") or not single_threaded() or "pandas" in sys.modules:
+    if not hasattr(os, "fork") or not single_threaded() or "pandas" in sys.modules or not provisioner_registered():
         return False
     saved = {name: os.environ.get(name) for name in IMPORT_ENVIRONMENT}
     os.environ.update(IMPORT_ENVIRONMENT)
