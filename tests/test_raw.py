@@ -8,6 +8,7 @@ import pytest
 
 from helpers import paths
 from helpers.data import audit, raw
+from helpers.files import csv_text
 from helpers.tools import environment
 
 
@@ -140,7 +141,7 @@ def test_audit_is_current_and_complete(sources_dir):
     unexplained = rebuilt[rebuilt["status"] == "unexplained"]
     assert unexplained.empty, "numeric tokens neither captured nor explained:\n" + unexplained.to_string()
     committed = paths.AUDIT_CSV.read_text(encoding="utf-8")
-    assert audit.csv_text(rebuilt) == committed, "data/raw/extraction_audit.csv is stale: run `make data`"
+    assert csv_text(rebuilt) == committed, "data/raw/extraction_audit.csv is stale: run `make data`"
 
 
 def test_audit_flags_a_token_nobody_captured(raw_copy, sources_dir):

@@ -22,7 +22,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.data import raw
-from helpers.files import csv_text, exit_on_sigterm, exit_with, write_csv_atomic
+from helpers.files import exit_on_sigterm, exit_with, write_csv_atomic
 
 NUMERIC_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 NUMBER_WORDS = (
