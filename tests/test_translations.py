@@ -189,11 +189,11 @@ def test_the_translated_page_writes_numbers_and_dates_its_way(translated_page):
 def test_a_notebooks_table_in_vietnamese_has_vietnamese_headings_words_and_periods():
     import pandas as pd
 
-    from helpers.charts.notebook import in_language
+    from helpers.charts.notebook import table_in_language
 
     table = pd.DataFrame({"indicator": ["vneid_accounts"], "period": ["2024-08-31"], "value_text": ["55,25 triệu"],
                           "kind": ["observed"], "source_id": ["s002"], "figure_id": ["s002-06"]})
-    shown = in_language(table, i18n.language("vi"))
+    shown = table_in_language(table, i18n.language("vi"))
     assert list(shown.columns) == ["chỉ tiêu", "thời kỳ", "giá trị (hiển thị)", "loại", "mã nguồn", "mã số liệu"]
     assert shown.iloc[0].tolist() == ["vneid_accounts", "31/08/2024", "55,25 triệu", "quan sát", "s002", "s002-06"]
-    assert in_language(table, i18n.language("en")) is table
+    assert table_in_language(table, i18n.language("en")) is table

@@ -26,6 +26,7 @@ from helpers.files import write_files_atomic
 from helpers.paths import SOURCE_LANGUAGE
 
 LANGUAGES = (SOURCE_LANGUAGE, "vi")
+TRANSLATED = tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)  # the languages translated into
 
 
 # A notebook's prose is translated one block (a heading, a paragraph) at a time.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal
 
-from helpers.i18n import N_, SOURCE_LANGUAGE, language
+from helpers.i18n import N_, SOURCE_LANGUAGE, Language, language, word
 
 # How far a stated number may be from what it means, relative to it: a bare number is rounded
 # ("4.5", "70%"), a qualified one ("nearly 4", "about 55%") is looser.
@@ -68,6 +68,27 @@ def period_text(period: str, locale: str = SOURCE_LANGUAGE) -> str:
         return str(period)
     day = dt.date(*map(int, parts), *([1] * (3 - len(parts))))
     return format_date(day, language(locale)._(PERIOD_PATTERNS[len(parts)]), locale=locale)
+
+
+# The data's columns a table writes the language's way: periods as periods, numbers as numbers, and the words of
+# the data's vocabularies (observed, agrees) as words; any other cell (ids, text) as it is.
+PERIOD_COLUMNS = {"period", "target_year", "latest_period", "published"}
+NUMBER_COLUMNS = {"value", "target", "latest", "gap", "value_num", "value_den", "ratio_percent", "population",
+                  "share_percent", "claim_value", "official_value", "value_low", "value_high", "alt_value"}
+WORD_COLUMNS = {"unit", "alt_unit", "kind", "qualifier", "severity", "verdict"}
+
+
+def cell_text(column: str, value: str, tr: Language) -> str:
+    """A table cell as the language writes it; in English, the data as it is in its file."""
+    if tr.code == SOURCE_LANGUAGE or not value:
+        return value
+    if column in PERIOD_COLUMNS:
+        return period_text(value, tr.code)
+    if column in NUMBER_COLUMNS:
+        return plain(value, 6, tr.code)
+    if column in WORD_COLUMNS:
+        return word(value, tr)
+    return value
 
 
 @dataclass(frozen=True)

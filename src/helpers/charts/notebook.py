@@ -7,8 +7,8 @@ from IPython.display import SVG, Markdown, display
 from helpers import params
 from helpers.analysis import tables
 from helpers.analysis.findings import value_label
-from helpers.i18n import SOURCE_LANGUAGE, heading, word
-from helpers.numbers import period_text
+from helpers.i18n import SOURCE_LANGUAGE, heading
+from helpers.numbers import cell_text
 from helpers.charts import draw as charts
 
 CITATION_COLUMNS = ["indicator", "period", "value_text", "kind", "source_id", "figure_id"]
@@ -23,17 +23,16 @@ def citations(view) -> pd.DataFrame:
     if "value_text" not in rows:
         rows = rows.assign(value_text=rows.apply(value_label, axis=1, tr=view.language))
     table = rows.assign(kind=rows["kind"].astype(str))
-    return in_language(table[CITATION_COLUMNS].sort_values(["indicator", "period", "figure_id"], ignore_index=True),
+    return table_in_language(table[CITATION_COLUMNS].sort_values(["indicator", "period", "figure_id"], ignore_index=True),
                        view.language)
 
 
-def in_language(table: pd.DataFrame, tr) -> pd.DataFrame:
-    """A table as the notebook's language writes it: its columns under their headings, periods and the words of
-    the data's vocabularies (observed, target) its way; ids and English as they are."""
+def table_in_language(table: pd.DataFrame, tr) -> pd.DataFrame:
+    """A table as the notebook's language writes it, as the report's tables are: its columns under their headings,
+    its cells written the language's way (helpers.numbers.cell_text); in English, as it is."""
     if tr.code == SOURCE_LANGUAGE:
         return table
-    shown = table.assign(kind=table["kind"].map(lambda kind: word(kind, tr)),
-                         period=table["period"].map(lambda period: period_text(period, tr.code)))
+    shown = pd.DataFrame({name: [cell_text(name, value, tr) for value in cells] for name, cells in table.items()})
     return shown.rename(columns=lambda name: heading(name, tr))
 
 

@@ -28,8 +28,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.files import runs_as_formula
-from helpers.i18n import LANGUAGES, column
-from helpers.paths import SOURCE_LANGUAGE
+from helpers.i18n import TRANSLATED, column
 from helpers.data.parse import number_word
 
 INDICATOR_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -205,9 +204,7 @@ def translation_problems(row, columns: tuple[str, ...]) -> list[str]:
     """A translation where the English is written, and none where it is not."""
     problems = []
     for name in columns:
-        for code in LANGUAGES:
-            if code == SOURCE_LANGUAGE:
-                continue
+        for code in TRANSLATED:
             translated = column(name, code)
             if getattr(row, name) and not getattr(row, translated):
                 problems.append(f"{name} is written but {translated} is empty: translate it")

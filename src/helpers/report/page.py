@@ -35,8 +35,9 @@ from helpers import paths
 from helpers.analysis.findings import ordinal
 from helpers.data.raw import corpus_years
 from helpers.files import read_json, write_text_atomic
-from helpers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, column, heading, language, prose_blocks, word
-from helpers.numbers import period_text, plain
+from helpers.i18n import (LANGUAGES, N_, SOURCE_LANGUAGE, TRANSLATED, Language, column, heading, language, prose_blocks,
+                          word)
+from helpers.numbers import cell_text, period_text, plain
 
 # The columns of a chart's data that a reader needs under the chart, when the chart has them.
 TABLE_COLUMNS = ["indicator", "period", "value", "unit", "kind", "qualifier", "target", "target_year", "latest",
@@ -52,10 +53,6 @@ SOURCE_ID = re.compile(r"\b(s\d{3})\b(?!-)")  # a source id, not the start of a 
 SVG_START = re.compile(r"^.*?<svg ", re.S)  # the XML declaration and doctype before the root element
 VERBATIM_QUOTE = re.compile(r"“([^”<]+)”")
 LANGUAGE_NAMES = {"en": N_("English"), "vi": N_("Vietnamese")}  # each is shown in its own language
-PERIOD_COLUMNS = {"period", "target_year", "latest_period", "published"}
-NUMBER_COLUMNS = {"value", "target", "latest", "gap", "value_num", "value_den", "ratio_percent", "population",
-                  "share_percent", "claim_value", "official_value", "value_low", "value_high", "alt_value"}
-WORD_COLUMNS = {"unit", "alt_unit", "kind", "qualifier", "severity", "verdict"}
 # Text of the data that stays as written (in English): the quotes and figures as the sources word them. The
 # project's own words (notes, how a period is known) have a column per language and show in the page's.
 AS_WRITTEN_COLUMNS = {"value_raw", "quote"}
@@ -138,33 +135,20 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def cell_text(column: str, value: str, tr: Language) -> str:
-    """A table cell as the language writes it; in English, the data as it is in its file."""
-    if tr.code == SOURCE_LANGUAGE or not value:
-        return value
-    if column in PERIOD_COLUMNS:
-        return period_text(value, tr.code)
-    if column in NUMBER_COLUMNS:
-        return plain(value, 6, tr.code)
-    if column in WORD_COLUMNS:
-        return word(value, tr)
-    return value
-
-
-def in_language(frame: pd.DataFrame, tr: Language) -> pd.DataFrame:
+def translated_columns(frame: pd.DataFrame, tr: Language) -> pd.DataFrame:
     """The frame with each column that has translations beside it (`note`, `note_vi`) in the language, under
     its English name, and without the translations."""
     translated = {name: column(name, tr.code) for name in frame.columns
-                  if any(column(name, code) in frame.columns for code in LANGUAGES if code != SOURCE_LANGUAGE)}
+                  if any(column(name, code) in frame.columns for code in TRANSLATED)}
     shown = frame.assign(**{name: frame[own] for name, own in translated.items()})
-    return shown.drop(columns=[column(name, code) for name in translated for code in LANGUAGES
-                               if code != SOURCE_LANGUAGE and column(name, code) in frame.columns])
+    return shown.drop(columns=[column(name, code) for name in translated for code in TRANSLATED
+                               if column(name, code) in frame.columns])
 
 
 def table(frame: pd.DataFrame, tr: Language, caption: str = "") -> dict:
     """A table as the template's `table` macro takes it: a caption, column headings, rows of cells written the
     language's way, and which columns hold text as written in the data (`as_written`, marked lang="en")."""
-    frame = in_language(frame, tr)
+    frame = translated_columns(frame, tr)
     columns = list(frame.columns)
     rows = [tuple(cell_text(column, value, tr) for column, value in zip(columns, row))
             for row in frame.itertuples(index=False)]
@@ -226,8 +210,8 @@ def headline_findings(notebooks: list[dict], figures_dir: Path) -> list[str]:
 
 def data_quality(clean_dir: Path, tr: Language) -> dict:
     """The consistency findings (their messages in the language), the derived values and the inferred periods."""
-    checks = in_language(read_table(clean_dir / paths.CHECKS), tr)
-    indicators = in_language(read_table(clean_dir / paths.CLEAN_INDICATORS), tr)
+    checks = translated_columns(read_table(clean_dir / paths.CHECKS), tr)
+    indicators = translated_columns(read_table(clean_dir / paths.CLEAN_INDICATORS), tr)
     stated = read_table(clean_dir / paths.CLEAN_INDICATORS)["period_basis"].str.startswith("stated")
     return {
         "checks": table(checks[CHECK_COLUMNS], tr) if len(checks) else None, "check_count": len(checks),
@@ -295,7 +279,7 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
     if not files:
         raise FileNotFoundError(f"no executed notebooks in {notebooks_dir}: run `make report`")
     notebooks = [nbformat.read(p, as_version=4) for p in files]
-    sources = in_language(read_table(clean_dir / paths.CLEAN_SOURCES), tr)
+    sources = translated_columns(read_table(clean_dir / paths.CLEAN_SOURCES), tr)
     # the template's own sections hold these anchors; the notebooks' headings get others
     taken = {"contents", "summary", "claims-vs-official", "data-quality", "methods", "sources", "data", "glossary",
              *(f"source-{s}" for s in sources["source_id"])}
