@@ -128,3 +128,19 @@ def test_every_output_a_notebook_shows_for_the_report_is_in_it(built, page):
             block = re.search(rf'<div class="view" id="{name}">(.*?)</div>\s*(?:<|$)', page, re.S)
             assert block, f"{path.name}: output {name} is missing from the report"
             assert re.sub(r"<[^>]+>", "", block.group(1)).strip(), f"{path.name}: output {name} is empty in the report"
+
+
+def test_the_table_under_a_chart_says_which_country_each_row_is_about(built, language):
+    # the Southeast Asian charts draw eleven members: without the country, their rows cannot be told apart
+    _, figures = built
+    tr = i18n.language(language)
+    several = 0
+    for data in sorted(figures.glob("*.csv")):
+        shown = report.chart(figures, data.stem, tr).get("table")
+        if shown is None or "country" not in pd.read_csv(data, nrows=0).columns:
+            continue
+        countries = set(pd.read_csv(data, dtype=str, keep_default_na=False)["country"])
+        at = shown["columns"].index(i18n.heading("country", tr))
+        assert {row[at] for row in shown["rows"]} == countries, data.name
+        several += len(countries) > 1
+    assert several >= 2, "the Southeast Asian charts, of eleven members each"

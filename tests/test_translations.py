@@ -65,6 +65,26 @@ def test_translations_keep_every_placeholder(code):
                 f"placeholders differ: {source!r} -> {string!r}"
 
 
+# English writes an ordinal four ways (1st, 2nd, 3rd, 4th); a language may write them all one way.
+ORDINAL_FORMS = {"{number}st", "{number}nd", "{number}rd", "{number}th"}
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_two_messages_are_not_translated_alike(code):
+    # a column heading translated as another's (value and value_low both "giá trị"), or a word as another word
+    # (country as count, "số đếm"), would make a table say what it does not
+    with paths.catalogue(code).open("rb") as handle:
+        catalogue = read_po(handle, locale=code)
+    first_with = {}
+    for message in catalogue:
+        if not message.id or message.id in ORDINAL_FORMS:
+            continue
+        string = message.string if isinstance(message.string, str) else message.string[0]
+        assert string not in first_with, \
+            f"{message.id!r} and {first_with[string]!r} are both translated {string!r} in {code}"
+        first_with[string] = message.id
+
+
 def test_english_numbers_are_as_they_were():
     assert number_text(55_250_000, "count") == "55.25 million"
     assert number_text(6285.7, "count") == "6,286"

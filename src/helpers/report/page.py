@@ -40,10 +40,10 @@ from helpers.i18n import (LANGUAGES, N_, SOURCE_LANGUAGE, TRANSLATED, Language, 
 from helpers.numbers import cell_text, period_text, plain
 
 # The columns of a chart's data that a reader needs under the chart, when the chart has them.
-TABLE_COLUMNS = ["indicator", "period", "value", "unit", "kind", "qualifier", "target", "target_year", "latest",
-                 "latest_period", "gap", "value_num", "value_den", "ratio_percent", "population", "share_percent",
-                 "source_id", "figure_id", "figure_id_num", "figure_id_den", "target_figure", "latest_figure",
-                 "dataset"]
+TABLE_COLUMNS = ["indicator", "country", "period", "value", "unit", "kind", "qualifier", "target", "target_year",
+                 "latest", "latest_period", "gap", "value_num", "value_den", "ratio_percent", "population",
+                 "share_percent", "source_id", "figure_id", "figure_id_num", "figure_id_den", "target_figure",
+                 "latest_figure", "dataset"]
 DERIVED_COLUMNS = ["indicator", "period", "value", "source_id", "figure_id", "note"]
 INFERRED_COLUMNS = ["indicator", "period", "period_basis", "figure_id"]
 CHECK_COLUMNS = ["check", "severity", "figure_ids", "message"]
