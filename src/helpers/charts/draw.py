@@ -118,29 +118,79 @@ def point_tip(row, label: str, tr: Language) -> str:
     return tr._('{text} — "{quote}"', text=text, quote=row["quote"]) if row.get("quote") else text
 
 
-def new_figure(title: str, width: float, height: float):
-    """A figure laid out by matplotlib's constrained layout, so that no label or legend is cut off."""
-    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+def new_figure(title: str, width: float):
+    """A figure laid out by matplotlib's constrained layout, so that no label or legend is cut off; its height is
+    set when it is complete (fit_height), from the plot's and the text's."""
+    fig, ax = plt.subplots(figsize=(width, width / 2), layout="constrained")
     # over the whole figure, not only the plot, so that a long title wraps instead of running off the edge
     fig.suptitle(textwrap.fill(title, int(width * 8.5)), x=0.01, ha="left", fontsize=plt.rcParams["axes.titlesize"],
                  fontweight=plt.rcParams["axes.titleweight"])
     return fig, ax
 
 
+def line_length(width: float, size: float) -> int:
+    """How many characters of text `size` points high fit across the plot of a figure `width` inches wide."""
+    # the plot takes about 85% of the figure's width; a character of the style's font averages about 0.58 em
+    return int(0.85 * width * 72 / (0.58 * size))
+
+
+def label_size(width: float) -> float:
+    """Axis titles at the style's size on a wide screen, smaller on a phone."""
+    return plt.rcParams["axes.labelsize"] if width >= 6 else 9
+
+
 def axis_label(set_label, text: str, width: float) -> None:
-    """An axis title wrapped to the figure, smaller on a phone, so that it fits beside the plot in any language."""
-    wide = width >= 6
-    set_label(textwrap.fill(text, 40 if wide else 28), fontsize=plt.rcParams["axes.labelsize"] if wide else 9)
+    """An axis title wrapped to the plot's width, so that it fits under the plot in any language."""
+    size = label_size(width)
+    set_label(textwrap.fill(text, line_length(width, size)), fontsize=size)
 
 
-def legend_below(fig, ax, width: float) -> None:
-    """The legend outside the plot, under it, so that it covers no data."""
+def value_title(ax, text: str, width: float) -> None:
+    """The value axis's title over the plot, read across rather than up its side: wrapped to the plot's width, it
+    never runs past the plot's height, however long a language makes it."""
+    size = label_size(width)
+    ax.set_title(textwrap.fill(text, line_length(width, size)), loc="left", fontsize=size,
+                 fontweight="normal", pad=8)
+
+
+def legend_below(fig, ax, width: float) -> float:
+    """The legend outside the plot, under it, so that it covers no data; the inches it takes."""
     handles, names = ax.get_legend_handles_labels()
-    if handles:
-        # two columns on a wide screen: each name wrapped to its column's width, however long the language makes it
-        fig.legend(handles, [textwrap.fill(n, int(width * (7 if width < 6 else 6))) for n in names],
-                   loc="outside lower left",
-                   ncol=1 if width < 6 else 2, frameon=False)
+    if not handles:
+        return 0.0
+    # two columns on a wide screen: each name wrapped to its column's width, however long the language makes it
+    columns = 1 if width < 6 else 2
+    names = [textwrap.fill(n, int(width * (7 if width < 6 else 6))) for n in names]
+    fig.legend(handles, names, loc="outside lower left", ncol=columns, frameon=False)
+    # matplotlib fills the first column first; each name takes its lines and the spacing to the next (0.5 em),
+    # the legend its border (0.4 em) above and below
+    size = plt.rcParams["legend.fontsize"]
+    first_column = names[:-(-len(names) // columns)]
+    return sum(lines_height(name, size) + 0.5 * size / 72 for name in first_column) + 0.8 * size / 72
+
+
+# A line of text is 1.2 times its size high (matplotlib's line spacing); the layout's pads between the title, the
+# plot, the axis and the legend add about this much in all.
+LINE_SPACING = 1.2
+LAYOUT_PADS = 0.45
+
+
+def lines_height(text: str, size: float) -> float:
+    """The inches that wrapped text `size` points high takes."""
+    return (text.count("\n") + 1) * size * LINE_SPACING / 72 if text else 0.0
+
+
+def fit_height(fig, ax, plot_height: float, legend_height: float) -> None:
+    """The figure as tall as its plot (`plot_height` inches) and the text around it: its title, the value axis's
+    title, the x axis's labels and title, and the legend. Text that a language makes longer wraps onto more lines
+    and makes the figure taller, never the plot smaller."""
+    title = fig.get_suptitle()
+    texts = [(title, plt.rcParams["axes.titlesize"]),
+             (ax.get_title(loc="left"), label_size(fig.get_figwidth())),
+             (ax.get_xlabel(), ax.xaxis.label.get_fontsize()),
+             ("0", plt.rcParams["xtick.labelsize"])]
+    text = sum(lines_height(content, size) for content, size in texts)
+    fig.set_figheight(plot_height + text + legend_height + LAYOUT_PADS)
 
 
 def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, tr: Language) -> None:
@@ -204,18 +254,18 @@ def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_labe
     elif invert:
         ax.invert_yaxis()
     tick_numbers(ax.yaxis, tr, "count" if units == {"count"} else None)
-    axis_label(ax.set_ylabel, y_label, width)
+    value_title(ax, y_label, width)
 
 
 def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, width: float, tips: Tooltips,
                tr: Language, invert: bool = False, rank_of: int | None = None):
-    fig, ax = new_figure(title, width, 4.5 if width >= 6 else 4.4)
+    fig, ax = new_figure(title, width)
     plot_series(ax, rows, labels, tips, tr)
     axis_label(ax.set_xlabel, tr._("Period (year; as-of date for counts)"), width)
     year_ticks(ax, rows["date"].dropna(), width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.margins(x=0.08)
-    legend_below(fig, ax, width)
+    fit_height(fig, ax, 3.0 if width >= 6 else 2.6, legend_below(fig, ax, width))
     return fig
 
 
@@ -233,7 +283,7 @@ def spread(values: list[float], min_gap: float) -> list[float]:
 def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, width: float, tips: Tooltips,
                   tr: Language, invert: bool = False, rank_of: int | None = None):
     """One line per country over the editions, the chosen country in colour and the others muted, each named at its end."""
-    fig, ax = new_figure(title, width, 4.8 if width >= 6 else 5.2)
+    fig, ax = new_figure(title, width)
     ends = []
     for country, group in rows.groupby("country", sort=True):
         group = group.sort_values("date")
@@ -261,6 +311,7 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
     year_ticks(ax, rows["date"], width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=900 if width >= 6 else 1300))
+    fit_height(fig, ax, 3.4 if width >= 6 else 3.6, 0.0)  # the lines are named at their ends: no legend
     return fig
 
 
@@ -270,7 +321,7 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
     indicators = [i for i in ["egdi", "osi", "hci", "tii"] if i in set(rows["indicator"])]
     wide = rows.pivot(index="country", columns="indicator", values="value").astype(float)[indicators]
     wide = wide.sort_values(indicators[0], ascending=False)
-    fig, ax = new_figure(title, width, 2.4 + 0.5 * len(wide))
+    fig, ax = new_figure(title, width)
     bar = 0.8 / len(indicators)
     edition = rows["period"].iloc[0]
     for offset, (colour, indicator) in enumerate(zip(PALETTE, indicators)):
@@ -288,14 +339,14 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
     ax.set_xlim(0, 1)
     tick_numbers(ax.xaxis, tr)
     axis_label(ax.set_xlabel, x_label, width)
-    legend_below(fig, ax, width)
+    fit_height(fig, ax, 0.4 + 0.5 * len(wide), legend_below(fig, ax, width))
     return fig
 
 
 def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, width: float, tips: Tooltips,
                   tr: Language):
     """Latest observed value (bar) against its target (star) for each indicator in percent."""
-    fig, ax = new_figure(title, width, 1.8 + (0.55 if width >= 6 else 0.8) * len(progress))
+    fig, ax = new_figure(title, width)
     names = [textwrap.fill(labels[i], 34 if width >= 6 else 22) for i in progress["indicator"]]
     positions = list(range(len(progress)))
     latest = progress["latest"].astype(float).fillna(0)
@@ -320,7 +371,7 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, wi
     ax.set_xlim(0, 105)
     tick_numbers(ax.xaxis, tr)
     axis_label(ax.set_xlabel, tr._("Percent"), width)
-    legend_below(fig, ax, width)
+    fit_height(fig, ax, 0.5 + (0.55 if width >= 6 else 0.8) * len(progress), legend_below(fig, ax, width))
     return fig
 
 

@@ -126,12 +126,12 @@ def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population:
                 found.append(finding(
                     "population_share", "warning", rows,
                     tr._("{share} of the population ({share_figure}) with {count} {count_indicator} ({count_figure}) "
-                         "implies a base of {base} people ({base_exact}), not the population of {population} "
+                         "implies a base of {base} people, not the population of {population} "
                          "({year}, {producer}), of which {count} is {implied}. Open question: is the base a part of "
                          "the population, such as an age group? The sources do not say, nor give one of that size.",
                          share=stated_text(share, tr), share_figure=share["figure_id"], count=stated_text(count, tr),
                          count_indicator=count_id, count_figure=count["figure_id"],
-                         base=bounded_text(base, "count", True, tr.code), base_exact=plain(base.value, 0, tr.code),
+                         base=bounded_text(base, "count", True, tr.code),
                          population=number_text(float(reference["value"]), "count", locale=tr.code),
                          year=reference["period"], producer=reference["producer"],
                          implied=number_text(round(implied, 1), "percent", 1, tr.code))))

@@ -133,6 +133,7 @@ COMPARISON_FIELDS = [
           "official value: a target, or an edition the raw files lack; see reason)", required=True,
           enum=["agrees", "differs", "not_checked"]),
     field("reason", "string", "Why a claim is not checked"),
+    field("reason_vi", "string", "Why a claim is not checked, in Vietnamese"),
 ]
 
 

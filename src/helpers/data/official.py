@@ -26,7 +26,7 @@ import pycountry
 
 from helpers import paths
 from helpers.data.clean import whole_or_float
-from helpers.i18n import N_
+from helpers.i18n import LANGUAGES, N_, column, language
 
 
 class OfficialDataError(ValueError):
@@ -87,7 +87,10 @@ COMPARISON_COLUMNS = [
     "figure_id", "source_id", "kind", "indicator", "country", "period", "claim_value", "qualifier",
     "official_period", "official_value", "dataset", "difference", "verdict",
 ]
-NOT_CHECKED_COLUMNS = ["figure_id", "source_id", "kind", "indicator", "country", "period", "value", "qualifier", "reason"]
+# why a claim is not checked, in every language of the report: `reason`, `reason_vi`
+REASON_COLUMNS = [column("reason", code) for code in LANGUAGES]
+NOT_CHECKED_COLUMNS = ["figure_id", "source_id", "kind", "indicator", "country", "period", "value", "qualifier",
+                       *REASON_COLUMNS]
 META_SUFFIX = ".meta.json"
 REQUIRED_META = ("dataset", "kind", "title", "producer", "url_main", "license", "date_accessed", "copy", "file",
                  "sha256", "rows", "format", "columns", "caveats")
@@ -492,17 +495,18 @@ def claims_not_checked(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataF
     rows = []
     for row in selected.to_dict("records"):
         if row["kind"] == "target":
-            reason = N_("a target is a goal, not an observation")  # the report shows it translated
+            reason = N_("a target is a goal, not an observation")
         elif row["kind"] not in CHECKED_KINDS:
-            reason = f"kind '{row['kind']}' is neither observed nor derived"
+            reason = N_("kind '{kind}' is neither observed nor derived")
         elif (row["indicator"], row["country"], row["year"]) in available:
             continue
         elif row["year"] not in editions:
-            reason = f"edition {row['year']} not in the raw official files"
+            reason = N_("edition {year} not in the raw official files")
         else:
-            reason = f"no official {row['indicator']} for {row['country']} in the {row['year']} edition"
-        rows.append({**{column: row[column] for column in NOT_CHECKED_COLUMNS if column != "reason"},
-                     "reason": reason})
+            reason = N_("no official {indicator} for {country} in the {year} edition")
+        values = {"kind": row["kind"], "year": row["year"], "indicator": row["indicator"], "country": row["country"]}
+        rows.append({**{name: row[name] for name in NOT_CHECKED_COLUMNS if name not in REASON_COLUMNS},
+                     **{column("reason", code): language(code)._(reason, **values) for code in LANGUAGES}})
     table = pd.DataFrame(rows, columns=NOT_CHECKED_COLUMNS, dtype=object)
     return table.sort_values(["indicator", "country", "period", "figure_id", "kind"], kind="stable",
                              ignore_index=True)
@@ -511,7 +515,7 @@ def claims_not_checked(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataF
 def claims_compared(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
     """Every claim on a survey indicator: those with an official value and their verdict (`agrees`, `differs`),
     then those that cannot be checked (`not_checked`, with the reason), in one table."""
-    compared = claims_vs_official(claims, official).assign(reason="")
+    compared = claims_vs_official(claims, official).assign(**dict.fromkeys(REASON_COLUMNS, ""))
     unchecked = claims_not_checked(claims, official).rename(columns={"value": "claim_value"})
     unchecked = unchecked.assign(verdict="not_checked", claim_value=unchecked["claim_value"].map(whole_or_float))
     table = pd.concat([compared, unchecked.reindex(columns=compared.columns)], ignore_index=True)

@@ -256,8 +256,7 @@ def claims_against_official(clean_dir: Path, tr: Language) -> dict:
     """Each claim on a survey indicator beside its official value, and how many agree, differ or cannot be checked."""
     compared = read_table(clean_dir / paths.CLAIMS_VS_OFFICIAL)
     titles = read_table(clean_dir / paths.INDICATOR_METADATA).set_index("indicator")[tr.column("title")]
-    shown = compared.assign(indicator=compared["indicator"].map(titles),
-                            reason=compared["reason"].map(lambda reason: tr._(reason) if reason else reason))[
+    shown = translated_columns(compared, tr).assign(indicator=compared["indicator"].map(titles))[
         ["figure_id", "source_id", "kind", "indicator", "period", "qualifier", "claim_value", "official_value",
          "dataset", "verdict", "reason"]]
     counts = compared["verdict"].value_counts()
