@@ -58,12 +58,14 @@ help: ## list the targets
 
 env: $(INSTALLED) ## create .venv (unless an environment is active) and install the pinned packages
 
-# uv, pinned in the lock, installs the lock in seconds; where uv cannot run, pip installs it instead.
+# uv, pinned in the lock, installs the lock in seconds; where uv cannot run, pip installs it instead. Both
+# compile the packages' bytecode as they install them (pip does by default), so that no run recompiles
+# them, even where PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiles.
 $(INSTALLED): requirements.lock pyproject.toml
 	@test -x $(PYTHON) || python3 -m venv $(ENV_DIR)
 	@echo "installing the $$(grep -c '==' requirements.lock) pinned packages of requirements.lock into $(ENV_DIR)"
 	@if $(PIP) install --quiet "$$(grep '^uv==' requirements.lock)" 2> >(grep -v "$(PIP_NOISE)" >&2) \
-	    && $(UV) pip install --python $(PYTHON) -r requirements.lock; then \
+	    && $(UV) pip install --python $(PYTHON) --compile-bytecode -r requirements.lock; then \
 	  $(UV) pip install --python $(PYTHON) --quiet --no-deps --no-build-isolation -e .; \
 	else \
 	  echo "uv could not install the lock; installing it with pip"; \
