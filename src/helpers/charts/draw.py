@@ -150,7 +150,7 @@ def value_title(ax, text: str, width: float) -> None:
     never runs past the plot's height, however long a language makes it."""
     size = label_size(width)
     ax.set_title(textwrap.fill(text, line_length(width, size)), loc="left", fontsize=size,
-                 fontweight="normal", pad=8)
+                 fontweight="normal", pad=8, y=1.0)  # at the top of the plot: nothing is drawn above it
 
 
 def legend_below(fig, ax, width: float) -> float:
