@@ -66,3 +66,22 @@ def test_long_titles_wrap_without_shrinking_the_plot_or_covering_each_other(widt
     inches = boxes["plot"].height / fig.dpi
     plt.close(fig)
     assert inches >= 2.3, f"the plot is {inches:.1f} in high"
+
+
+@pytest.mark.parametrize("invert", [False, True])
+def test_two_value_labels_of_one_date_do_not_cover_each_other(invert):
+    # 86 and 87 in one edition, as the EGDI and open-data ranks of 2022: one label above its point, one below
+    draw.apply_style()
+    rows = official_ranks(["first", "second"])
+    # the two series far apart in 2010 (the axis spans 30 to 100 ranks), one rank apart in 2020
+    ends = {("first", "2010"): "30", ("second", "2010"): "100", ("first", "2020"): "86", ("second", "2020"): "87"}
+    rows["value"] = [ends.get((row.indicator, row.period), row.value) for row in rows.itertuples()]
+    fig = draw.timeseries(rows, {"first": "first", "second": "second"}, "Ranks", "Rank", 8.0, draw.Tooltips("test"),
+                          language(SOURCE_LANGUAGE), invert=invert, rank_of=193)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in fig.axes[0].texts]
+    plt.close(fig)
+    assert len(boxes) >= 4, "each series labelled at its ends"
+    touching = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+    assert not touching, f"{len(touching)} pairs of value labels overlap"

@@ -193,12 +193,30 @@ def fit_height(fig, ax, plot_height: float, legend_height: float) -> None:
     fig.set_figheight(plot_height + text + legend_height + LAYOUT_PADS)
 
 
-def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, tr: Language) -> None:
+def label_offsets(points: list[tuple], invert: bool, span: float) -> list[int]:
+    """How far above its point (in points; negative: below) each value label of (date, value) stands: above, but
+    where two labels of one date would touch, the lower one goes under its point."""
+    offsets = [8] * len(points)
+    height = [(-value if invert else value) for _, value in points]  # how high on the plot
+    by_date: dict = {}
+    for i, (date, _) in enumerate(points):
+        by_date.setdefault(date, []).append(i)
+    for indexes in by_date.values():
+        ordered = sorted(indexes, key=lambda i: height[i])
+        for lower, upper in zip(ordered, ordered[1:]):
+            if height[upper] - height[lower] < 0.06 * span:
+                offsets[lower] = -14
+    return offsets
+
+
+def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, tr: Language,
+                invert: bool = False) -> None:
     """One line per indicator, through its official series where there is one, else through its observed and
     derived points; claims and targets as marks over it; every point labelled once and given a tooltip."""
     # a target with no year has no place on a time axis: the findings under the chart name it
     dated = rows[rows["date"].notna()]
     kinds = dated["kind"].astype(str)
+    value_labels = []  # (date, value, text, colour), placed once every series is drawn
     for colour, (indicator, group) in zip(PALETTE, dated.assign(kind=kinds).groupby("indicator", sort=True)):
         official = group[group["kind"] == "official"]
         line = (official if not official.empty else group[group["kind"] != "target"]).sort_values("date")
@@ -214,8 +232,14 @@ def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, 
         labelled = group[(group["kind"] != "official") | group["date"].isin([official["date"].min(),
                                                                               official["date"].max()])]
         for (date, value), row in labelled.groupby(["date", "value"], sort=True).first().iterrows():
-            ax.annotate(value_label(row.to_dict() | {"value": value, "denominator": None}, tr), (date, float(value)),
-                        textcoords="offset points", xytext=(0, 8), ha="center", fontsize=SMALL_TEXT, color=colour)
+            value_labels.append((date, float(value), value_label(row.to_dict() | {"value": value, "denominator": None},
+                                                                 tr), colour))
+    values = dated["value"].astype(float)
+    span = float(values.max() - values.min()) or 1.0
+    offsets = label_offsets([(date, value) for date, value, *_ in value_labels], invert, span)
+    for (date, value, text, colour), offset in zip(value_labels, offsets):
+        ax.annotate(text, (date, value), textcoords="offset points", xytext=(0, offset), ha="center",
+                    fontsize=SMALL_TEXT, color=colour)
 
 
 def tick_numbers(axis, tr: Language, unit: str | None = None) -> None:
@@ -260,7 +284,7 @@ def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_labe
 def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, width: float, tips: Tooltips,
                tr: Language, invert: bool = False, rank_of: int | None = None):
     fig, ax = new_figure(title, width)
-    plot_series(ax, rows, labels, tips, tr)
+    plot_series(ax, rows, labels, tips, tr, invert)
     axis_label(ax.set_xlabel, tr._("Period (year; as-of date for counts)"), width)
     year_ticks(ax, rows["date"].dropna(), width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
