@@ -27,8 +27,12 @@ def seconds(command: list[str], prepare=None, env: dict | None = None) -> float:
     if prepare:
         prepare()
     start = time.perf_counter()
-    subprocess.run(command, cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    run = subprocess.run(command, cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    elapsed = time.perf_counter() - start
+    if run.returncode:  # what failed, not only that it did
+        tail = "\n".join(run.stdout.decode(errors="replace").splitlines()[-40:])
+        raise SystemExit(f"bench: `{' '.join(command)}` failed (exit {run.returncode}); its last lines:\n{tail}")
+    return elapsed
 
 
 def median_of(runs: int, command: list[str], prepare=None) -> float:
