@@ -41,7 +41,9 @@ from helpers.files import exit_with, write_text_atomic
 from helpers.i18n import LANGUAGES
 from helpers.paths import SOURCE_LANGUAGE
 from helpers.params import ParameterError
-from helpers.run import forked, kernels
+# helpers.run.forked and .kernels, and through them jupyter_client, are imported where they are used, once
+# SIGINT and SIGTERM are taken over: an interrupt in the middle of a library's import is then a clean stop, never
+# a KeyboardInterrupt that the library's own `except` may swallow, letting the run go on.
 
 # Papermill and nbclient stamp these with wall-clock times; they are dropped so outputs reproduce.
 VOLATILE_NOTEBOOK_KEYS = ("papermill",)
@@ -166,7 +168,7 @@ class PapermillRun(threading.Thread):
     The wait is on an Event: a Thread.join() that a signal handler cuts short marks a running thread as ended.
     """
 
-    def __init__(self, notebook: Path, executed: Path, parameters: dict, kernel: kernels.IPCKernelManager):
+    def __init__(self, notebook: Path, executed: Path, parameters: dict, kernel):  # a kernels.IPCKernelManager
         super().__init__(name=f"papermill {notebook.name}", daemon=True)
         self.notebook, self.executed, self.parameters, self.kernel = notebook, executed, parameters, kernel
         self.kernel_ready = threading.Event()  # before this, a kernel dies of an interrupt, with a traceback
@@ -176,6 +178,8 @@ class PapermillRun(threading.Thread):
 
     def run(self) -> None:
         import papermill
+
+        from helpers.run import kernels
 
         try:
             papermill.execute_notebook(
@@ -205,6 +209,8 @@ def execute(notebook: Path, output: Path, parameters: dict) -> Path:
     """Run one notebook with these parameters and write it, without run-time stamps, to `output`."""
     import nbformat
     import papermill
+
+    from helpers.run import forked, kernels
 
     with tempfile.TemporaryDirectory() as scratch:
         executed = Path(scratch) / notebook.name
@@ -277,6 +283,8 @@ def run_jobs(jobs: list[Job], workers: int, fork: bool = True) -> list[Path]:
     previous_handlers = STOPS.install()
     try:
         import papermill  # noqa: F401  imported once here, before the workers fork, not once per notebook
+
+        from helpers.run import forked
 
         if fork:
             forked.preload()  # so are the kernel and what notebooks import, for kernels forked from the workers
