@@ -4,7 +4,6 @@ import re
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from matplotlib.text import Text
 
 from helpers.charts import draw
 from helpers.i18n import SOURCE_LANGUAGE, language
@@ -36,36 +35,84 @@ def official_ranks(indicators: list[str]) -> pd.DataFrame:
                          for step, year in enumerate(range(2010, 2022, 2))])
 
 
+# A language can write a title, the value axis's title and each name of the legend at twice the English length.
+LONG_TITLE = "A title that runs on " * 5
+LONG_AXIS_TITLE = "Rank among the 193 United Nations member states in the index, written at length (1 = the best rank)"
+LONG_NAME = "The {} series of a long-named index of the United Nations survey"
+
+
+def long_timeseries(width: float, tr):
+    indicators = ["first", "second", "third"]
+    return draw.timeseries(official_ranks(indicators), {name: LONG_NAME.format(name) for name in indicators},
+                           LONG_TITLE, LONG_AXIS_TITLE, width, draw.Tooltips("test"), tr, invert=True, rank_of=193)
+
+
+def long_country_lines(width: float, tr):
+    rows = pd.concat([official_ranks(["egdi_rank"]).assign(country=country, value=lambda r, step=step: (
+        r["value"].astype(int) + step).astype(str)) for step, country in enumerate(["VNM", "THA", "SGP"])])
+    return draw.country_lines(rows, "VNM", LONG_TITLE, LONG_AXIS_TITLE, width, draw.Tooltips("test"), tr,
+                              invert=True, rank_of=193)
+
+
+def long_components(width: float, tr):
+    rows = pd.DataFrame([{"indicator": indicator, "country": country, "period": "2024", "value": str(value),
+                          "unit": "index", "kind": "official"}
+                         for country, value in [("VNM", 0.7), ("A member with a long name", 0.6)]
+                         for indicator in ["egdi", "osi", "hci", "tii"]])
+    labels = {indicator: LONG_NAME.format(indicator) for indicator in ["egdi", "osi", "hci", "tii"]}
+    return draw.components(rows, labels, "VNM", LONG_TITLE, LONG_AXIS_TITLE, width, draw.Tooltips("test"), tr)
+
+
+def long_progress(width: float, tr):
+    progress = pd.DataFrame([{"indicator": indicator, "latest": latest, "latest_period": "2023", "target": "80",
+                              "target_year": "2025", "latest_figure": "s001-01", "target_figure": "s001-02"}
+                             for indicator, latest in [("first", "45"), ("second", None)]])
+    labels = {indicator: LONG_NAME.format(indicator) for indicator in progress["indicator"]}
+    return draw.progress_bars(progress, labels, LONG_TITLE, width, draw.Tooltips("test"), tr)
+
+
+CHARTS = {"timeseries": long_timeseries, "country lines": long_country_lines, "components": long_components,
+          "progress": long_progress}
+
+
 @pytest.mark.parametrize("width", draw.WIDTHS.values())
-def test_long_titles_wrap_without_shrinking_the_plot_or_covering_each_other(width):
-    # a language can write a title, the value axis's title and each name of the legend at twice the English length:
+@pytest.mark.parametrize("chart", CHARTS)
+def test_long_texts_wrap_without_shrinking_the_plot_or_covering_each_other(chart, width):
     # every text stays inside the figure, clear of the others, and the plot keeps its height
     draw.apply_style()
-    tr = language(SOURCE_LANGUAGE)
-    long = "Rank among the 193 United Nations member states in the index, written at length (1 = the best rank)"
-    indicators = ["first", "second", "third"]
-    labels = {name: f"The {name} series of a long-named index of the United Nations survey" for name in indicators}
-    fig = draw.timeseries(official_ranks(indicators), labels, "A title that runs on " * 5, long, width,
-                          draw.Tooltips("test"), tr, invert=True, rank_of=193)
+    fig = CHARTS[chart](width, language(SOURCE_LANGUAGE))
+    plot_inches = fig.axes[0].get_position().height * fig.get_figheight()
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
-    value_title = next(text for text in ax.get_children()
-                       if isinstance(text, Text) and text.get_text() == ax.get_title(loc="left"))
-    texts = {"title": fig.texts[0], "value title": value_title, "x axis title": ax.xaxis.label}
-    boxes = {name: text.get_window_extent(renderer) for name, text in texts.items()}
-    boxes["legend"] = fig.legends[0].get_window_extent(renderer)
-    boxes["plot"] = ax.get_window_extent(renderer)
-    for name, box in boxes.items():
+    boxes = {"title": fig.texts[0].get_window_extent(renderer), "plot": ax.get_window_extent(renderer),
+             "x axis title": ax.xaxis.label.get_window_extent(renderer)}
+    if ax.title.get_text():
+        boxes["value title"] = ax.title.get_window_extent(renderer)
+    if fig.legends:
+        boxes["legend"] = fig.legends[0].get_window_extent(renderer)
+    tick_labels = {}  # those drawn: of the ticks within the axis's view
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        low, high = sorted(axis.get_view_interval())
+        for location, label in zip(axis.get_majorticklocs(), axis.get_ticklabels()):
+            if low <= location <= high and label.get_text():
+                tick_labels[f"{name} tick label {label.get_text()!r}"] = label.get_window_extent(renderer)
+    plt.close(fig)
+    for name, box in boxes.items() | tick_labels.items():
         assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= fig.bbox.x1 + 1 and box.y1 <= fig.bbox.y1 + 1, \
             f"the {name} runs out of the figure"
     # from the top: title, value title, plot, x axis title, legend
-    order = ["title", "value title", "plot", "x axis title", "legend"]
+    order = [name for name in ["title", "value title", "plot", "x axis title", "legend"] if name in boxes]
     for upper, lower in zip(order, order[1:]):
         assert boxes[upper].y0 >= boxes[lower].y1 - 1, f"the {upper} overlaps the {lower}"
-    inches = boxes["plot"].height / fig.dpi
-    plt.close(fig)
-    assert inches >= 2.3, f"the plot is {inches:.1f} in high"
+    for name, box in tick_labels.items():
+        if name.startswith("y"):
+            assert box.x1 <= boxes["plot"].x0 + 1, f"the {name} overlaps the plot"
+        else:
+            assert box.y1 <= boxes["plot"].y0 + 1 and box.y0 >= boxes["x axis title"].y1 - 1, \
+                f"the {name} overlaps the plot or the x axis title"
+    drawn = boxes["plot"].height / fig.dpi
+    assert abs(drawn - plot_inches) < 0.02 and drawn >= 0.9, f"the plot is {drawn:.1f} in high"
 
 
 @pytest.mark.parametrize("invert", [False, True])

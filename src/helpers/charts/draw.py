@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.transforms import offset_copy  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
@@ -39,7 +40,9 @@ MUTED = "#8c8c8c"
 # 390 px screen; the wide one is for screens from about 700 px.
 WIDTHS = {"svg": 8.0, "phone.svg": 4.2}
 SMALL_TEXT = 8
-
+# Inches of space at the figure's edges, and between the title, the plot and the legend.
+EDGE = 0.08
+GAP = 0.12
 
 
 def apply_style() -> None:
@@ -119,19 +122,21 @@ def point_tip(row, label: str, tr: Language) -> str:
 
 
 def new_figure(title: str, width: float):
-    """A figure laid out by matplotlib's constrained layout, so that no label or legend is cut off; its height is
-    set when it is complete (fit_height), from the plot's and the text's."""
-    fig, ax = plt.subplots(figsize=(width, width / 2), layout="constrained")
-    # over the whole figure, not only the plot, so that a long title wraps instead of running off the edge
-    fig.suptitle(textwrap.fill(title, int(width * 8.5)), x=0.01, ha="left", fontsize=plt.rcParams["axes.titlesize"],
-                 fontweight=plt.rcParams["axes.titleweight"])
+    """A figure `width` inches wide with its title at the top left; the plot is placed, and the figure's height set,
+    when the chart is complete (lay_out), from the plot's height and the text around it."""
+    fig, ax = plt.subplots(figsize=(width, width / 2))
+    # over the whole figure, not only the plot, so that a long title wraps instead of running off the edge; held at
+    # the figure's top edge, however tall the figure becomes
+    fig.suptitle(textwrap.fill(title, int(width * 8.5)), x=0, y=1, ha="left", va="top",
+                 transform=offset_copy(fig.transFigure, fig, x=EDGE, y=-EDGE, units="inches"),
+                 fontsize=plt.rcParams["axes.titlesize"], fontweight=plt.rcParams["axes.titleweight"])
     return fig, ax
 
 
 def line_length(width: float, size: float) -> int:
-    """How many characters of text `size` points high fit across the plot of a figure `width` inches wide."""
-    # the plot takes about 85% of the figure's width; a character of the style's font averages about 0.58 em
-    return int(0.85 * width * 72 / (0.58 * size))
+    """How many characters of text `size` points high fit across `width` inches."""
+    # a character of the style's font averages about 0.58 em
+    return int(width * 72 / (0.58 * size))
 
 
 def label_size(width: float) -> float:
@@ -139,58 +144,75 @@ def label_size(width: float) -> float:
     return plt.rcParams["axes.labelsize"] if width >= 6 else 9
 
 
-def axis_label(set_label, text: str, width: float) -> None:
-    """An axis title wrapped to the plot's width, so that it fits under the plot in any language."""
-    size = label_size(width)
-    set_label(textwrap.fill(text, line_length(width, size)), fontsize=size)
+def x_title(ax, text: str, width: float) -> None:
+    """The x axis's title, under the plot; lay_out wraps it to the plot's width, so that it fits in any language."""
+    ax.set_xlabel(text, fontsize=label_size(width))
+
+
+# The value axis's title stands this many points over the plot.
+VALUE_TITLE_PAD = 8
 
 
 def value_title(ax, text: str, width: float) -> None:
-    """The value axis's title over the plot, read across rather than up its side: wrapped to the plot's width, it
-    never runs past the plot's height, however long a language makes it."""
-    size = label_size(width)
-    ax.set_title(textwrap.fill(text, line_length(width, size)), loc="left", fontsize=size,
-                 fontweight="normal", pad=8, y=1.0)  # at the top of the plot: nothing is drawn above it
+    """The value axis's title over the plot, read across rather than up its side; lay_out wraps it to the plot's
+    width, so that it never runs past the plot's height, however long a language makes it. It is the axes' one public
+    title (`ax.title`), set at the left and at the top of the plot, where nothing else is drawn."""
+    ax.set_title(text, loc="center", x=0, ha="left", fontsize=label_size(width), fontweight="normal",
+                 pad=VALUE_TITLE_PAD, y=1.0)
 
 
-def legend_below(fig, ax, width: float) -> float:
-    """The legend outside the plot, under it, so that it covers no data; the inches it takes."""
+def legend_below(fig, ax, width: float) -> None:
+    """The legend outside the plot, under it, so that it covers no data; held at the figure's bottom edge."""
     handles, names = ax.get_legend_handles_labels()
     if not handles:
-        return 0.0
+        return
     # two columns on a wide screen: each name wrapped to its column's width, however long the language makes it
     columns = 1 if width < 6 else 2
     names = [textwrap.fill(n, int(width * (7 if width < 6 else 6))) for n in names]
-    fig.legend(handles, names, loc="outside lower left", ncol=columns, frameon=False)
-    # matplotlib fills the first column first; each name takes its lines and the spacing to the next (0.5 em),
-    # the legend its border (0.4 em) above and below
-    size = plt.rcParams["legend.fontsize"]
-    first_column = names[:-(-len(names) // columns)]
-    return sum(lines_height(name, size) + 0.5 * size / 72 for name in first_column) + 0.8 * size / 72
+    fig.legend(handles, names, loc="lower left", ncol=columns, frameon=False, borderaxespad=0,
+               bbox_to_anchor=(0, 0), bbox_transform=offset_copy(fig.transFigure, fig, x=EDGE, y=EDGE, units="inches"))
 
 
-# A line of text is 1.2 times its size high (matplotlib's line spacing); the layout's pads between the title, the
-# plot, the axis and the legend add about this much in all.
-LINE_SPACING = 1.2
-LAYOUT_PADS = 0.45
+def tick_label_distance(axis: str) -> float:
+    """Points from the plot's edge to its tick labels: the tick's length (counted whether or not the style draws
+    tick marks, as matplotlib counts it, for ticks pointing out) and the pad after it."""
+    size = plt.rcParams[f"{axis}tick.major.size"] if plt.rcParams[f"{axis}tick.direction"] == "out" else 0
+    return size + plt.rcParams[f"{axis}tick.major.pad"]
 
 
-def lines_height(text: str, size: float) -> float:
-    """The inches that wrapped text `size` points high takes."""
-    return (text.count("\n") + 1) * size * LINE_SPACING / 72 if text else 0.0
+def lay_out(fig, ax, plot_height: float) -> None:
+    """The plot placed among its texts, measured rather than searched for: from the top, the title, the value axis's
+    title, the plot (`plot_height` inches, whatever the text around it), the x axis's labels and title, the legend;
+    the y axis's labels on the left. Text that a language makes longer wraps onto more lines and makes the figure
+    taller, never the plot smaller.
 
+    Each text is measured once, as matplotlib will draw it; matplotlib's own layout engines find the same places by
+    drawing the whole figure over, twice or more, which would cost more than the chart itself.
+    """
+    renderer = fig.canvas.get_renderer()
 
-def fit_height(fig, ax, plot_height: float, legend_height: float) -> None:
-    """The figure as tall as its plot (`plot_height` inches) and the text around it: its title, the value axis's
-    title, the x axis's labels and title, and the legend. Text that a language makes longer wraps onto more lines
-    and makes the figure taller, never the plot smaller."""
-    title = fig.get_suptitle()
-    texts = [(title, plt.rcParams["axes.titlesize"]),
-             (ax.get_title(loc="left"), label_size(fig.get_figwidth())),
-             (ax.get_xlabel(), ax.xaxis.label.get_fontsize()),
-             ("0", plt.rcParams["xtick.labelsize"])]
-    text = sum(lines_height(content, size) for content, size in texts)
-    fig.set_figheight(plot_height + text + legend_height + LAYOUT_PADS)
+    def size(texts) -> tuple[float, float]:
+        """The widest and the tallest of these texts, in inches."""
+        boxes = [text.get_window_extent(renderer) for text in texts if text.get_text()]
+        return (max((box.width for box in boxes), default=0.0) / fig.dpi,
+                max((box.height for box in boxes), default=0.0) / fig.dpi)
+
+    left = EDGE + size(ax.yaxis.get_ticklabels())[0] + tick_label_distance("y") / 72
+    x_labels_width, x_labels_height = size(ax.xaxis.get_ticklabels())
+    right = EDGE + x_labels_width / 2  # a label at the plot's right end stands half out of it
+    width = fig.get_figwidth()
+    for title in (ax.title, ax.xaxis.label):  # both as wide as the plot
+        title.set_text(textwrap.fill(title.get_text(), line_length(width - left - right, title.get_fontsize())))
+    value_title = size([ax.title])[1]
+    top = EDGE + size(fig.texts)[1] + GAP + (value_title + VALUE_TITLE_PAD / 72 if value_title else 0)
+    bottom = EDGE + tick_label_distance("x") / 72 + x_labels_height
+    if ax.get_xlabel():
+        bottom += plt.rcParams["axes.labelpad"] / 72 + size([ax.xaxis.label])[1]
+    if fig.legends:
+        bottom += GAP + fig.legends[0].get_window_extent(renderer).height / fig.dpi
+    height = top + plot_height + bottom
+    fig.set_figheight(height)
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
 
 
 def label_offsets(points: list[tuple], invert: bool, span: float) -> list[int]:
@@ -285,11 +307,12 @@ def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: 
                tr: Language, invert: bool = False, rank_of: int | None = None):
     fig, ax = new_figure(title, width)
     plot_series(ax, rows, labels, tips, tr, invert)
-    axis_label(ax.set_xlabel, tr._("Period (year; as-of date for counts)"), width)
+    x_title(ax, tr._("Period (year; as-of date for counts)"), width)
     year_ticks(ax, rows["date"].dropna(), width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.margins(x=0.08)
-    fit_height(fig, ax, 3.0 if width >= 6 else 2.6, legend_below(fig, ax, width))
+    legend_below(fig, ax, width)
+    lay_out(fig, ax, 3.0 if width >= 6 else 2.6)
     return fig
 
 
@@ -331,11 +354,11 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
         ax.annotate(f"{country} {number_text(value, 'rank', locale=tr.code)}", (date, value), xytext=(date + pd.Timedelta(days=120), place),
                     textcoords="data", va="center", fontsize=SMALL_TEXT, color=colour,
                     fontweight="bold" if mine else "normal")
-    axis_label(ax.set_xlabel, tr._("UN E-Government Survey edition"), width)
+    x_title(ax, tr._("UN E-Government Survey edition"), width)
     year_ticks(ax, rows["date"], width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=900 if width >= 6 else 1300))
-    fit_height(fig, ax, 3.4 if width >= 6 else 3.6, 0.0)  # the lines are named at their ends: no legend
+    lay_out(fig, ax, 3.4 if width >= 6 else 3.6)  # the lines are named at their ends: no legend
     return fig
 
 
@@ -362,8 +385,9 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     tick_numbers(ax.xaxis, tr)
-    axis_label(ax.set_xlabel, x_label, width)
-    fit_height(fig, ax, 0.4 + 0.5 * len(wide), legend_below(fig, ax, width))
+    x_title(ax, x_label, width)
+    legend_below(fig, ax, width)
+    lay_out(fig, ax, 0.4 + 0.5 * len(wide))
     return fig
 
 
@@ -394,8 +418,9 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, wi
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
     tick_numbers(ax.xaxis, tr)
-    axis_label(ax.set_xlabel, tr._("Percent"), width)
-    fit_height(fig, ax, 0.5 + (0.55 if width >= 6 else 0.8) * len(progress), legend_below(fig, ax, width))
+    x_title(ax, tr._("Percent"), width)
+    legend_below(fig, ax, width)
+    lay_out(fig, ax, 0.5 + (0.55 if width >= 6 else 0.8) * len(progress))
     return fig
 
 
