@@ -132,3 +132,19 @@ def test_two_value_labels_of_one_date_do_not_cover_each_other(invert):
     assert len(boxes) >= 4, "each series labelled at its ends"
     touching = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
     assert not touching, f"{len(touching)} pairs of value labels overlap"
+
+
+def test_every_id_and_reference_is_the_charts_own_and_colours_stay():
+    draw.apply_style()
+    svgs = []
+    for prefix in ("first", "second"):
+        fig = long_timeseries(8.0, language(SOURCE_LANGUAGE))
+        svgs.append(draw.svg_bytes(fig, prefix, draw.Tooltips(prefix)).decode("utf-8"))
+        plt.close(fig)
+    for prefix, svg in zip(("first", "second"), svgs):
+        ids = re.findall(r'\sid="([^"]+)"', svg)
+        assert ids and all(element_id.startswith(f"{prefix}-") for element_id in ids)
+        references = re.findall(r'(?:"#|url\(#)([^")]+)', svg)
+        assert references and set(references) <= set(ids), "a reference to an element the chart does not hold"
+        assert draw.PALETTE[0].lower() in svg, "a colour written as #rrggbb is left as it is"
+    assert not set(re.findall(r'\sid="([^"]+)"', svgs[0])) & set(re.findall(r'\sid="([^"]+)"', svgs[1]))

@@ -437,15 +437,15 @@ def figure(view, width: float, tips: Tooltips):
     return timeseries(view.data, spec.labels, view.title, spec.y_label, width, tips, tr, spec.invert, spec.rank_of)
 
 
+# Where matplotlib's SVG names an element or refers to one: id="x", href="#x", url(#x).
+ID_OR_REFERENCE = re.compile(r'(\sid="|"#|url\(#)([^")]+)')
+
+
 def own_ids(svg: str, prefix: str) -> str:
     """Every element id of the SVG (and every reference to it) prefixed, so that many charts can share one page."""
-    for element_id in re.findall(r'\sid="([^"]+)"', svg):
-        if element_id.startswith(f"{prefix}-"):
-            continue  # a tooltip's mark, named by its chart already
-        new = f"{prefix}-{element_id}"
-        svg = (svg.replace(f'id="{element_id}"', f'id="{new}"').replace(f'"#{element_id}"', f'"#{new}"')
-               .replace(f"url(#{element_id})", f"url(#{new})"))
-    return svg
+    # a tooltip's mark is named by its chart already; a colour ("#0072b2") names no element
+    ids = {found for found in re.findall(r'\sid="([^"]+)"', svg) if not found.startswith(f"{prefix}-")}
+    return ID_OR_REFERENCE.sub(lambda match: f"{match[1]}{prefix}-{match[2]}" if match[2] in ids else match[0], svg)
 
 
 def svg_bytes(fig, prefix: str, tips: Tooltips) -> bytes:
