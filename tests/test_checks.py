@@ -220,3 +220,16 @@ def test_run_checks_on_a_consistent_table_is_empty_with_the_finding_columns():
 @pytest.mark.parametrize("check", [checks.disagreements, checks.shares_above_100, checks.ranks_above_denominator])
 def test_checks_on_an_empty_table_find_nothing(check):
     assert check(table()) == []
+
+
+def test_messages_name_indicators_by_their_titles_in_each_language():
+    # a reader of the report sees "55.25 million VNeID accounts", not the id vneid_accounts
+    clean = table(row("s002-06", "vneid_accounts", "2024-08-31", 55_250_000),
+                  row("s002-07", "vneid_population_share", "2024-08-31", 73))
+    vocabulary = pd.DataFrame({"indicator": ["vneid_accounts", "vneid_population_share"],
+                               "title": ["VNeID accounts", "VNeID share"],
+                               "title_vi": ["Tài khoản VNeID", "Tỷ lệ VNeID"]})
+    found = checks.run_checks(clean, {"vneid_accounts"}, SHARE_OF, population(("2023", 100_300_000)), vocabulary)
+    message, message_vi = found.loc[0, "message"], found.loc[0, "message_vi"]
+    assert "55.25 million VNeID accounts (s002-06)" in message and "vneid_accounts" not in message
+    assert "55,25 triệu Tài khoản VNeID (s002-06)" in message_vi and "vneid_accounts" not in message_vi

@@ -127,12 +127,13 @@ def online_services(total_period: str, total: float, qualifier: str) -> pd.DataF
 
 
 def test_a_share_whose_implied_total_another_source_states_otherwise_is_an_open_question():
-    found = checks.stated_ratios(online_services("2021-03-08", 6800, "approx"))
+    found = checks.stated_ratios(online_services("2021-03-08", 6800, "approx"),
+                                 titles={"public_services_total": "administrative procedures"})
     assert [f["figure_ids"] for f in found] == ["s001-05;s002-14;s002-15"]
     message = found[0]["message"]
     assert message.startswith("70% (s002-15) of 4,400 (s002-14, 2024-08-31) implies a base of 6,286 "
-                              "public_services_total; s001-05 states about 6,800 for 2021-03-08.")
-    assert "Open question: did public_services_total change between 2021-03-08 and 2024-08-31" in message
+                              "administrative procedures; s001-05 states about 6,800 for 2021-03-08.")
+    assert "Open question: did administrative procedures change between 2021-03-08 and 2024-08-31" in message
 
 
 def test_a_share_whose_implied_total_differs_for_the_same_period_does_not_fit():

@@ -13,14 +13,14 @@ English, `message_vi` in Vietnamese; the checks run once per language, with the 
 import pandas as pd
 
 from helpers.data import raw
-from helpers.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, column, language, word
+from helpers.i18n import N_, SOURCE_LANGUAGE, TRANSLATED, Language, column, language, word
 from helpers.numbers import Bounded, bounded_text, fits, number_text, period_text, plain, ratio
 
 ENGLISH = language(SOURCE_LANGUAGE)
 TIMES = {2: N_("twice"), 3: N_("three times")}
 FINDING_COLUMNS = ["check", "severity", "indicator", "country", "period", "figure_ids", "message"]
 # the checks table: each finding with its message in every language of the report
-CHECKS_COLUMNS = FINDING_COLUMNS + [column("message", code) for code in LANGUAGES[1:]]
+CHECKS_COLUMNS = FINDING_COLUMNS + [column("message", code) for code in TRANSLATED]
 STATED = ("observed", "derived")
 # A "nearly 73%" share is read as at most this many points off the share the count implies.
 SHARE_TOLERANCE_POINTS = 3.0
@@ -101,12 +101,13 @@ def ranks_above_denominator(clean: pd.DataFrame, tr: Language = ENGLISH) -> list
 
 
 def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population: pd.DataFrame,
-                      tr: Language = ENGLISH) -> list[dict]:
+                      tr: Language = ENGLISH, titles: dict[str, str] | None = None) -> list[dict]:
     """A stated share of the population set against the count it describes and the reference population.
 
     `share_of` maps a share indicator to the count indicator it is a share of; the count from the same
     source claim period is divided by the country's latest reference population up to that period.
-    A share that does not fit is an open question: the finding gives the base the share implies.
+    A share that does not fit is an open question: the finding gives the base the share implies. The count is
+    named by its title in `titles` (indicator -> title in the language), else by its id.
     """
     found = []
     for share_id, count_id in sorted(share_of.items()):
@@ -130,7 +131,7 @@ def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population:
                          "({year}, {producer}), of which {count} is {implied}. Open question: is the base a part of "
                          "the population, such as an age group? The sources do not say, nor give one of that size.",
                          share=stated_text(share, tr), share_figure=share["figure_id"], count=stated_text(count, tr),
-                         count_indicator=count_id, count_figure=count["figure_id"],
+                         count_indicator=(titles or {}).get(count_id, count_id), count_figure=count["figure_id"],
                          base=bounded_text(base, "count", True, tr.code),
                          population=number_text(float(reference["value"]), "count", locale=tr.code),
                          year=reference["period"], producer=reference["producer"],
@@ -138,13 +139,14 @@ def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population:
     return found
 
 
-def stated_ratios(clean: pd.DataFrame, tr: Language = ENGLISH) -> list[dict]:
+def stated_ratios(clean: pd.DataFrame, tr: Language = ENGLISH, titles: dict[str, str] | None = None) -> list[dict]:
     """Each stated multiple or share (a row with `relates_to`) against the figures it relates.
 
     For each reading `part / base` (see raw.py): with a base figure, the ratio of the two figures
     must fit the stated one; with a base indicator, the base the claim implies is set against each
     value of that indicator the sources state, and one that does not fit is reported; readings with
-    a base no source gives ('?') are reported together as one open question, with the base each implies.
+    a base no source gives ('?') are reported together as one open question, with the base each implies. A base
+    indicator is named by its title in `titles` (indicator -> title in the language), else by its id.
     """
     claims = clean[clean["relates_to"].notna() & (clean["kind"] != "derived")]
     by_id = clean[clean["kind"] != "derived"].set_index("figure_id", drop=False)
@@ -156,7 +158,7 @@ def stated_ratios(clean: pd.DataFrame, tr: Language = ENGLISH) -> list[dict]:
             if reading.base in by_id.index:
                 found += ratio_of_figures(claim, part, by_id.loc[reading.base], tr)
             elif reading.base != raw.UNSTATED_BASE:
-                found += implied_base_against_stated(claim, part, clean, reading.base, tr)
+                found += implied_base_against_stated(claim, part, clean, reading.base, tr, (titles or {}).get(reading.base, reading.base))
         unstated = [by_id.loc[r.part] for r in readings if r.base == raw.UNSTATED_BASE]
         if unstated:
             found.append(unstated_base(claim, unstated, tr))
@@ -189,8 +191,10 @@ def ratio_of_figures(claim, part, base, tr: Language) -> list[dict]:
                          needed=bounded_text(needed, unit, True, tr.code)) + " " + question)]
 
 
-def implied_base_against_stated(claim, part, clean: pd.DataFrame, base_indicator: str, tr: Language) -> list[dict]:
-    """The base a share implies, against each value other claims state for the base indicator."""
+def implied_base_against_stated(claim, part, clean: pd.DataFrame, base_indicator: str, tr: Language,
+                                base_name: str) -> list[dict]:
+    """The base a share implies, against each value other claims state for the base indicator (`base_name`: what
+    the messages call it)."""
     base, unit = implied_base(claim, part)
     stated = clean[(clean["indicator"] == base_indicator) & (clean["country"] == claim["country"])
                    & clean["kind"].isin(STATED)]
@@ -201,13 +205,13 @@ def implied_base_against_stated(claim, part, clean: pd.DataFrame, base_indicator
         same_period = total["period"] == part["period"]
         question = (tr._("The two do not fit.") if same_period else
                     tr._("Open question: did {indicator} change between {earlier} and {later}, or do the two count "
-                         "different things?", indicator=base_indicator, earlier=when(total["period"], tr),
+                         "different things?", indicator=base_name, earlier=when(total["period"], tr),
                          later=when(part["period"], tr)))
         found.append(finding("stated_ratio", "warning", pd.DataFrame([claim, part, total]),
                              tr._("{claim} ({figure}) of {part} implies a base of {base} {indicator}; {other} states "
                                   "{total} for {period}.", claim=stated_text(claim, tr), figure=claim["figure_id"],
                                   part=cited(part, tr), base=bounded_text(base, unit, True, tr.code),
-                                  indicator=base_indicator, other=total["figure_id"], total=stated_text(total, tr),
+                                  indicator=base_name, other=total["figure_id"], total=stated_text(total, tr),
                                   period=when(total["period"], tr)) + " " + question))
     return found
 
@@ -250,17 +254,23 @@ def restated_claims(clean: pd.DataFrame, tr: Language = ENGLISH) -> list[dict]:
 
 
 def findings(clean: pd.DataFrame, cumulative: set[str], share_of: dict[str, str], population: pd.DataFrame,
-             tr: Language) -> list[dict]:
+             tr: Language, titles: dict[str, str] | None = None) -> list[dict]:
     return (disagreements(clean, tr) + cumulative_decreases(clean, cumulative, tr) + shares_above_100(clean, tr)
-            + ranks_above_denominator(clean, tr) + population_shares(clean, share_of, population, tr)
-            + stated_ratios(clean, tr) + restated_claims(clean, tr))
+            + ranks_above_denominator(clean, tr) + population_shares(clean, share_of, population, tr, titles)
+            + stated_ratios(clean, tr, titles) + restated_claims(clean, tr))
 
 
 def run_checks(clean: pd.DataFrame, cumulative: set[str], share_of: dict[str, str],
-               population: pd.DataFrame) -> pd.DataFrame:
-    """Every finding, its message in each language of the report (`message`, `message_vi`)."""
-    table = pd.DataFrame(findings(clean, cumulative, share_of, population, ENGLISH), columns=FINDING_COLUMNS)
-    for code in LANGUAGES[1:]:
+               population: pd.DataFrame, vocabulary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every finding, its message in each language of the report (`message`, `message_vi`); the indicators a
+    message names by their titles in its language, from `vocabulary` (indicator, title, title_vi), else by id."""
+    def titles(code: str) -> dict[str, str] | None:
+        return None if vocabulary is None else dict(zip(vocabulary["indicator"], vocabulary[column("title", code)]))
+
+    table = pd.DataFrame(findings(clean, cumulative, share_of, population, ENGLISH, titles(SOURCE_LANGUAGE)),
+                         columns=FINDING_COLUMNS)
+    for code in TRANSLATED:
         table[column("message", code)] = pd.Series(
-            [f["message"] for f in findings(clean, cumulative, share_of, population, language(code))], dtype=object)
+            [f["message"] for f in findings(clean, cumulative, share_of, population, language(code), titles(code))],
+            dtype=object)
     return table.sort_values(["check", "indicator", "country", "period", "figure_ids"], ignore_index=True)

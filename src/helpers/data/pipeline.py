@@ -43,7 +43,7 @@ def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None)
     share_of = dict(vocabulary.loc[vocabulary["share_of"] != "", ["indicator", "share_of"]].itertuples(index=False))
     official_series = official.official_indicators(Path(raw_dir) / paths.OFFICIAL_RAW.name)
     population = official.population_reference(official_series, Path(raw_dir) / paths.OFFICIAL_RAW.name)
-    findings = checks.run_checks(table, cumulative, share_of, population)
+    findings = checks.run_checks(table, cumulative, share_of, population, vocabulary)
     comparison = official.claims_compared(table, official_series)
     return CleanLayer(table, findings, layer.sources, official_series, comparison)
 
