@@ -1,9 +1,11 @@
-"""Chart drawing: every point of a scatter carries its own tooltip."""
+"""Chart drawing: tooltips on every point, ids of its own, and text laid out clear of the plot and of itself."""
 import re
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from matplotlib.transforms import Bbox
 
 from helpers.charts import draw
 from helpers.i18n import SOURCE_LANGUAGE, language
@@ -116,22 +118,33 @@ def test_long_texts_wrap_without_shrinking_the_plot_or_covering_each_other(chart
 
 
 @pytest.mark.parametrize("invert", [False, True])
-def test_two_value_labels_of_one_date_do_not_cover_each_other(invert):
-    # 86 and 87 in one edition, as the EGDI and open-data ranks of 2022: one label above its point, one below
+@pytest.mark.parametrize("width", draw.WIDTHS.values())
+@pytest.mark.parametrize("close", [("86", "87"), ("71", "75")])  # the EGDI and open-data ranks of 2022; EGDI, OSI 2024
+def test_value_labels_of_one_date_cover_neither_each_other_nor_the_other_point(close, width, invert):
+    # one label above its point, the lower one below its own, where it would reach the other's point
     draw.apply_style()
     rows = official_ranks(["first", "second"])
-    # the two series far apart in 2010 (the axis spans 30 to 100 ranks), one rank apart in 2020
-    ends = {("first", "2010"): "30", ("second", "2010"): "100", ("first", "2020"): "86", ("second", "2020"): "87"}
+    # the two series apart in 2010 (the axis spans about 54 to 104 ranks, as the 2010-2024 EGDI and OSI ranks do),
+    # close in 2020
+    ends = {("first", "2010"): "59", ("second", "2010"): "97", ("first", "2020"): close[0], ("second", "2020"): close[1]}
     rows["value"] = [ends.get((row.indicator, row.period), row.value) for row in rows.itertuples()]
-    fig = draw.timeseries(rows, {"first": "first", "second": "second"}, "Ranks", "Rank", 8.0, draw.Tooltips("test"),
+    fig = draw.timeseries(rows, {"first": "first", "second": "second"}, "Ranks", "Rank", width, draw.Tooltips("test"),
                           language(SOURCE_LANGUAGE), invert=invert, rank_of=193)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    boxes = [text.get_window_extent(renderer) for text in fig.axes[0].texts]
+    ax = fig.axes[0]
+    labels = {text.get_text(): text.get_window_extent(renderer) for text in ax.texts}
+    points = {value: ax.transData.transform((mdates.date2num(pd.Timestamp("2020-01-01")), float(value)))
+              for value in close}
     plt.close(fig)
-    assert len(boxes) >= 4, "each series labelled at its ends"
+    assert len(labels) >= 4, "each series labelled at its ends"
+    boxes = list(labels.values())
     touching = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
     assert not touching, f"{len(touching)} pairs of value labels overlap"
+    # an official point's mark is about 6 points (8 px) across
+    marks = {value: Bbox.from_extents(x - 4, y - 4, x + 4, y + 4) for value, (x, y) in points.items()}
+    for mine, other in (close, close[::-1]):
+        assert not labels[mine].overlaps(marks[other]), f"the label {mine} covers the point {other}"
 
 
 def test_every_id_and_reference_is_the_charts_own_and_colours_stay():

@@ -215,30 +215,37 @@ def lay_out(fig, ax, plot_height: float) -> None:
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
 
 
-def label_offsets(points: list[tuple], invert: bool, span: float) -> list[int]:
+# A value label stands this many points above its point, or where it goes under it, this many below (to its top).
+LABEL_ABOVE = 8
+LABEL_BELOW = -14
+
+
+def label_offsets(points: list[tuple], height_of) -> list[int]:
     """How far above its point (in points; negative: below) each value label of (date, value) stands: above, but
-    where two labels of one date would touch, the lower one goes under its point."""
-    offsets = [8] * len(points)
-    height = [(-value if invert else value) for _, value in points]  # how high on the plot
+    where the lower of two labels of one date would reach the other's point, it goes under its own.
+    `height_of(value)` is how high a value is drawn, in points, once the plot has its size and scale."""
+    offsets = [LABEL_ABOVE] * len(points)
+    height = [height_of(value) for _, value in points]
+    reach = LABEL_ABOVE + SMALL_TEXT * 1.2  # the top of a label above its point: the offset and one line
     by_date: dict = {}
     for i, (date, _) in enumerate(points):
         by_date.setdefault(date, []).append(i)
     for indexes in by_date.values():
         ordered = sorted(indexes, key=lambda i: height[i])
         for lower, upper in zip(ordered, ordered[1:]):
-            if height[upper] - height[lower] < 0.06 * span:
-                offsets[lower] = -14
+            if height[upper] - height[lower] < reach:
+                offsets[lower] = LABEL_BELOW
     return offsets
 
 
-def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, tr: Language,
-                invert: bool = False) -> None:
+def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, tr: Language) -> list[tuple]:
     """One line per indicator, through its official series where there is one, else through its observed and
-    derived points; claims and targets as marks over it; every point labelled once and given a tooltip."""
+    derived points; claims and targets as marks over it, each given a tooltip. The value labels to write, once
+    each, as (date, value, text, colour): they are placed when the plot has its size and scale (value_labels)."""
     # a target with no year has no place on a time axis: the findings under the chart name it
     dated = rows[rows["date"].notna()]
     kinds = dated["kind"].astype(str)
-    value_labels = []  # (date, value, text, colour), placed once every series is drawn
+    labelled_values = []
     for colour, (indicator, group) in zip(PALETTE, dated.assign(kind=kinds).groupby("indicator", sort=True)):
         official = group[group["kind"] == "official"]
         line = (official if not official.empty else group[group["kind"] != "target"]).sort_values("date")
@@ -254,12 +261,19 @@ def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, 
         labelled = group[(group["kind"] != "official") | group["date"].isin([official["date"].min(),
                                                                               official["date"].max()])]
         for (date, value), row in labelled.groupby(["date", "value"], sort=True).first().iterrows():
-            value_labels.append((date, float(value), value_label(row.to_dict() | {"value": value, "denominator": None},
-                                                                 tr), colour))
-    values = dated["value"].astype(float)
-    span = float(values.max() - values.min()) or 1.0
-    offsets = label_offsets([(date, value) for date, value, *_ in value_labels], invert, span)
-    for (date, value, text, colour), offset in zip(value_labels, offsets):
+            labelled_values.append((date, float(value), value_label(row.to_dict() | {"value": value, "denominator": None},
+                                                                    tr), colour))
+    return labelled_values
+
+
+def value_labels(ax, labelled_values: list[tuple]) -> None:
+    """Each value label over its point, or under it where it would reach another's point (label_offsets), measured
+    on the plot as drawn: its scale, and which way its axis runs."""
+    def height_of(value: float) -> float:
+        return float(ax.transData.transform((0, value))[1]) * 72 / ax.figure.dpi
+
+    offsets = label_offsets([(date, value) for date, value, *_ in labelled_values], height_of)
+    for (date, value, text, colour), offset in zip(labelled_values, offsets):
         ax.annotate(text, (date, value), textcoords="offset points", xytext=(0, offset), ha="center",
                     fontsize=SMALL_TEXT, color=colour)
 
@@ -306,13 +320,14 @@ def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_labe
 def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, width: float, tips: Tooltips,
                tr: Language, invert: bool = False, rank_of: int | None = None):
     fig, ax = new_figure(title, width)
-    plot_series(ax, rows, labels, tips, tr, invert)
+    labelled_values = plot_series(ax, rows, labels, tips, tr)
     x_title(ax, tr._("Period (year; as-of date for counts)"), width)
     year_ticks(ax, rows["date"].dropna(), width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.margins(x=0.08)
     legend_below(fig, ax, width)
     lay_out(fig, ax, 3.0 if width >= 6 else 2.6)
+    value_labels(ax, labelled_values)
     return fig
 
 
