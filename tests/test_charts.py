@@ -126,7 +126,8 @@ def test_value_labels_of_one_date_cover_neither_each_other_nor_the_other_point(c
     rows = official_ranks(["first", "second"])
     # the two series apart in 2010 (the axis spans about 54 to 104 ranks, as the 2010-2024 EGDI and OSI ranks do),
     # close in 2020
-    ends = {("first", "2010"): "59", ("second", "2010"): "97", ("first", "2020"): close[0], ("second", "2020"): close[1]}
+    ends = {("first", "2010"): "59", ("second", "2010"): "97",
+            ("first", "2020"): close[0], ("second", "2020"): close[1]}
     rows["value"] = [ends.get((row.indicator, row.period), row.value) for row in rows.itertuples()]
     fig = draw.timeseries(rows, {"first": "first", "second": "second"}, "Ranks", "Rank", width, draw.Tooltips("test"),
                           language(SOURCE_LANGUAGE), invert=invert, rank_of=193)

@@ -261,8 +261,8 @@ def plot_series(ax, rows: pd.DataFrame, labels: dict[str, str], tips: Tooltips, 
         labelled = group[(group["kind"] != "official") | group["date"].isin([official["date"].min(),
                                                                               official["date"].max()])]
         for (date, value), row in labelled.groupby(["date", "value"], sort=True).first().iterrows():
-            labelled_values.append((date, float(value), value_label(row.to_dict() | {"value": value, "denominator": None},
-                                                                    tr), colour))
+            text = value_label(row.to_dict() | {"value": value, "denominator": None}, tr)
+            labelled_values.append((date, float(value), text, colour))
     return labelled_values
 
 

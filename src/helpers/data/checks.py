@@ -44,6 +44,11 @@ def cited(row, tr: Language) -> str:
     return f"{stated_text(row, tr)} ({row['figure_id']}, {when(row['period'], tr)})"
 
 
+def indicator_name(indicator: str, titles: dict[str, str] | None) -> str:
+    """What a message calls an indicator: its title in the message's language (`titles`) where given, else its id."""
+    return (titles or {}).get(indicator, indicator)
+
+
 def finding(check: str, severity: str, rows: pd.DataFrame, message: str) -> dict:
     first = rows.iloc[0]
     return {"check": check, "severity": severity, "indicator": first["indicator"], "country": first["country"],
@@ -131,7 +136,7 @@ def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population:
                          "({year}, {producer}), of which {count} is {implied}. Open question: is the base a part of "
                          "the population, such as an age group? The sources do not say, nor give one of that size.",
                          share=stated_text(share, tr), share_figure=share["figure_id"], count=stated_text(count, tr),
-                         count_indicator=(titles or {}).get(count_id, count_id), count_figure=count["figure_id"],
+                         count_indicator=indicator_name(count_id, titles), count_figure=count["figure_id"],
                          base=bounded_text(base, "count", True, tr.code),
                          population=number_text(float(reference["value"]), "count", locale=tr.code),
                          year=reference["period"], producer=reference["producer"],
@@ -158,7 +163,8 @@ def stated_ratios(clean: pd.DataFrame, tr: Language = ENGLISH, titles: dict[str,
             if reading.base in by_id.index:
                 found += ratio_of_figures(claim, part, by_id.loc[reading.base], tr)
             elif reading.base != raw.UNSTATED_BASE:
-                found += implied_base_against_stated(claim, part, clean, reading.base, tr, (titles or {}).get(reading.base, reading.base))
+                found += implied_base_against_stated(claim, part, clean, reading.base, tr,
+                                                     indicator_name(reading.base, titles))
         unstated = [by_id.loc[r.part] for r in readings if r.base == raw.UNSTATED_BASE]
         if unstated:
             found.append(unstated_base(claim, unstated, tr))
