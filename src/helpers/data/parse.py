@@ -45,14 +45,21 @@ def _normalise(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+_UNITS_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve"
+    " thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+# Up to ninety-nine, as English writes them: "seven", "twenty", "twenty-three".
 _CARDINALS = {
-    word: number
-    for number, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve"
-        " thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
+    **{word: number for number, word in enumerate(_UNITS_WORDS)},
+    **{tens: 10 * position for position, tens in enumerate(_TENS_WORDS, start=2)},
+    **{f"{tens}-{unit}": 10 * position + number
+       for position, tens in enumerate(_TENS_WORDS, start=2)
+       for number, unit in enumerate(_UNITS_WORDS) if 1 <= number <= 9},
 }
-_CARDINAL_WORDS = "|".join(_CARDINALS)
+# Longest first, so that "twenty-three" is not read as "twenty".
+_CARDINAL_WORDS = "|".join(sorted(_CARDINALS, key=len, reverse=True))
 
 
 def number_word(number: int) -> str:
@@ -117,7 +124,7 @@ _AMOUNT = re.compile(
     (?:(?P<pre>vnd|usd|us\$|\$)(?:\s+|(?=\d)))?
     (?P<number>{_NUMERAL}|{_CARDINAL_WORDS})
     (?:
-        \s*(?P<percent>%)
+        \s*(?P<percent>%|(?<=\S)\s*per\s*cent\b|(?<=\S)\s+percent)
       | \s+(?P<times>times)
       | (?:\s+(?P<scale>{"|".join(_SCALES)}))?(?:\s+(?P<post>vnd|usd))?
     )
@@ -207,7 +214,7 @@ def _amount(text: str) -> _Amount | None:
 
 
 # Words that state a number without digits: "all" procedures is 100%, the "fastest" growth is rank 1.
-_WORD_VALUES = {"all": (100.0, "percent"), "fastest": (1.0, "rank"), "highest": (1.0, "rank")}
+_WORD_VALUES = {"all": (100.0, "percent"), "every": (100.0, "percent"), "fastest": (1.0, "rank"), "highest": (1.0, "rank")}
 _TOP = re.compile(r"top\s+(?P<number>\d+)")
 
 
@@ -274,7 +281,8 @@ def _out_of(body: str, qualifier: str) -> ParsedValue | None:
 
 def _range(body: str, qualifier: str) -> ParsedValue | None:
     match = _RANGE.fullmatch(body)
-    if match is None:
+    # "twenty-three" is one number, not a range from twenty to three.
+    if match is None or _AMOUNT.fullmatch(body):
         return None
     low, high = _amount(match["low"]), _amount(match["high"])
     if low is None or high is None:
@@ -352,6 +360,16 @@ _CHANGE_FORMS = (
     "a change such as 'up two places from 2018', 'a rise of five places since 2020',"
     " 'down 3 places from 2020', 'unchanged from its 2020 ranking' or 'maintained its ranking'"
 )
+
+
+def find_changes(text: str) -> list[tuple[int, int]]:
+    """Where rank changes stand in a running text, as (start, end): the forms parse_change reads."""
+    body = text.lower()
+    if len(body) != len(text):  # lower() would move the offsets; such a text has no English change in it
+        return []
+    found = [match.span() for pattern in (_MOVED, _UNCHANGED) for match in pattern.finditer(body)
+             if match.start() == 0 or not body[match.start() - 1].isalnum()]
+    return sorted(found)
 
 
 def parse_change(text: str) -> RankChange:
@@ -434,7 +452,7 @@ _YEAR_RANGE = re.compile(
 )
 _DECADE = re.compile(r"(?:this|the|the\s+current)\s+decade")
 _PERIOD_PREFIX = re.compile(
-    r"(?:as\s+of|as\s+at|in|by|for|until|(?:at\s+)?(?:the\s+)?end\s+of)\s+"
+    r"(?:as\s+of|as\s+at|in|by|for|until|within|(?:at\s+)?(?:the\s+)?end\s+of)\s+"
 )
 # "Since 2021, ... nearly 3,000": a count running from 2021 up to the statement, not a count of 2021.
 _SINCE = re.compile(r"since\s+(?P<start>.+)")
