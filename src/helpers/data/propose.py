@@ -30,6 +30,7 @@ A stated year range ("in the period of 2022 - 2024") is not a date: a figure in 
 range's end, marked inferred.
 """
 import argparse
+import math
 import re
 import sys
 from collections import Counter
@@ -47,6 +48,9 @@ from helpers.files import exit_on_sigterm, exit_with, write_csv_atomic
 from helpers.i18n import N_, TRANSLATED, column, language
 
 DEFAULT_COUNTRY = "VNM"
+# How clearly the words around a value must point to one indicator before it is suggested.
+MIN_SCORE = 0.1
+MIN_LEAD = 0.01
 PROPOSED_COLUMNS = [
     "figure_id", "action", "token", "line", "value_raw", "value", "unit", "qualifier", "kind", "period",
     "period_raw", "period_inferred", *(column("period_inferred", code) for code in TRANSLATED), "change_raw",
@@ -263,50 +267,110 @@ _TARGET_CUE = re.compile(
     re.IGNORECASE,
 )
 _STOPWORDS = set("""a an the of in on at to for by and or with from as is are was were be been has have had its it
-their this that these those than per each all every into over under more less not no number share rank count
-country countries viet nam vietnam s""".split())
+their this that these those than per each all every into over under more less not no number share count
+country countries viet nam vietnam s un nd st rd th while well also said very""".split())
 
 
 def _words(text: str) -> list[str]:
-    return [_stem(word) for word in re.findall(r"[a-z]+", text.lower()) if word not in _STOPWORDS]
+    words = []
+    for word in re.findall(r"[a-z]+", text.lower()):
+        for meaning in _SYNONYMS.get(word, (word,)):
+            stem = _stem(meaning)
+            if meaning not in _STOPWORDS and stem not in _STOPWORDS:
+                words.append(stem)
+    return words
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    """'signatures' and 'signature', 'localities' and 'locality', 'processes' and 'process' alike."""
+    if len(word) <= 4:
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
     return word
+
+
+# Words the articles write for what the indicators' titles call otherwise.
+_SYNONYMS = {
+    "e": ("electronic",), "id": ("identification",), "eid": ("electronic", "identification"),
+    "vneid": ("electronic", "identification"), "asian": ("asia",), "asean": ("southeast", "asia"),
+    "egdi": ("government", "development", "index"), "osi": ("online", "service", "index"),
+    "ranked": ("rank",), "ranking": ("rank",), "ranks": ("rank",), "places": ("rank",), "place": ("rank",),
+    "position": ("rank",), "positions": ("rank",), "active": ("activated",),
+}
+# How much a word counts for each comma, semicolon or bracket between it and the value.
+CLAUSE_WEIGHT = 0.15
 
 
 @dataclass
 class Vocabulary:
-    """The indicators of indicators.csv as words, to suggest one for a value by the words around it."""
+    """The indicators of indicators.csv as words, to suggest one for a value by the words around it.
+
+    An indicator's id and title count fully, its description half; a word common to many indicators counts
+    little (1 / how many have it)."""
     units: dict[str, str]
-    words: dict[str, set[str]]
+    words: dict[str, dict[str, float]]
     weight: dict[str, float]
 
     @classmethod
-    def of(cls, indicators: pd.DataFrame) -> "Vocabulary":
+    def of(cls, indicators: pd.DataFrame, figures: pd.DataFrame | None = None) -> "Vocabulary":
+        """From the indicators' ids, titles and descriptions, and the words next to each value of `figures`
+        (the claims already made, in their quotes)."""
         claims = indicators[indicators["family"] != "official"]
-        words = {row.indicator: set(_words(" ".join((row.indicator.replace("_", " "), row.title, row.description))))
-                 for row in claims.itertuples()}
+        words = {}
+        for row in claims.itertuples():
+            named = set(_words(f"{row.indicator.replace('_', ' ')} {row.title}"))
+            words[row.indicator] = {**{word: 0.5 for word in _words(row.description)}, **dict.fromkeys(named, 1.0)}
+        for figure in (figures if figures is not None else pd.DataFrame(columns=["indicator"])).itertuples():
+            if figure.indicator not in words or figure.value_raw not in figure.quote:
+                continue
+            at = figure.quote.index(figure.value_raw)
+            near = re.split(r"[,;:()]", figure.quote[:at])[-1] + " " + re.split(r"[,;:()]", figure.quote[at:])[0]
+            for word in _words(near):
+                words[figure.indicator].setdefault(word, 0.5)
         counts = Counter(word for vocabulary in words.values() for word in vocabulary)
         return cls(dict(zip(claims["indicator"], claims["unit"])), words,
-                   {word: 1 / count for word, count in counts.items()})
+                   {word: 1 / (1 + math.log(count)) for word, count in counts.items()})
 
-    def suggest(self, context: list[tuple[str, float]], unit: str | None) -> str:
+    def suggest(self, context: dict[str, float], unit: str | None) -> str:
         """The indicator whose words the context holds most, among those of a unit the value can take;
-        blank unless it leads clearly."""
+        blank unless it leads clearly. `context` maps each word near the value to how near it is (0-1)."""
         scores = []
         for indicator, vocabulary in self.words.items():
             if unit not in _UNITS_OF.get(self.units[indicator], ()):
                 continue
-            score = sum(self.weight.get(word, 0) * closeness for word, closeness in context if word in vocabulary)
+            score = sum(self.weight[word] * strength * context[word]
+                        for word, strength in vocabulary.items() if word in context)
             scores.append((score, indicator))
         scores.sort(reverse=True)
-        if not scores or scores[0][0] < 0.5 or (len(scores) > 1 and scores[0][0] - scores[1][0] < 0.05):
+        if not scores or scores[0][0] < MIN_SCORE or (len(scores) > 1 and scores[0][0] - scores[1][0] < MIN_LEAD):
             return ""
         return scores[0][1]
+
+
+def context_words(text: str, sentence: "Sentence", start: int, end: int, neighbours: list[tuple[int, int]]) -> dict[str, float]:
+    """The words of a value's sentence, each with how near the value it stands: fully in the stretch between the
+    values either side of it (nearer words more), a little elsewhere in the sentence."""
+    left = max([e for s, e in neighbours if e <= start] + [sentence.start])
+    right = min([s for s, e in neighbours if s >= end] + [sentence.end])
+    nearness: dict[str, float] = {}
+    for word in _words(text[sentence.start:sentence.end]):
+        nearness.setdefault(word, 0.05)
+    # words past a comma, semicolon or bracket belong to another clause: they count less
+    before = [(word, CLAUSE_WEIGHT ** clause) for clause, part in enumerate(reversed(re.split(r"[,;:()]", text[left:start])))
+              for word in reversed(_words(part))]
+    after = [(word, CLAUSE_WEIGHT ** clause) for clause, part in enumerate(re.split(r"[,;:()]", text[end:right]))
+             for word in _words(part)]
+    # English names what it counts after the number ("80% of work records at the district level"): the
+    # words after a value reach further than those before it
+    for stretch, reach in ((before, 2), (after, 4)):
+        for distance, (word, clause) in enumerate(stretch):
+            nearness[word] = max(nearness[word], clause / (1 + distance / reach))
+    return nearness
 
 
 # The parsed units each indicator unit takes (None: a bare number).
@@ -480,10 +544,9 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
                     and not any(o.start < s < candidate.start for o in own if o is not candidate)]
             if here:
                 candidate.country, candidate.country_span = here[-1][2], here[-1][:2]
-            context = [(word, 1 / (1 + abs(position - len(_words(text[sentence.start:candidate.start]))) / 6))
-                       for position, word in enumerate(_words(body))]
-            unit = candidate.parsed.unit
-            candidate.indicator = vocabulary.suggest(context, unit)
+            context = context_words(text, sentence, candidate.start, candidate.end,
+                                    [(o.start, o.end) for o in own if o is not candidate])
+            candidate.indicator = vocabulary.suggest(context, candidate.parsed.unit)
         for start, end, phrase in own_dates:
             if (found := dated(phrase, start, end, article.published)) is not None:
                 earlier.append((paragraph, start < first_figure, found))
@@ -619,8 +682,12 @@ class Project:
     """What the proposer knows of the project: its raw layer, cleaned."""
     sources: pd.DataFrame
     figures: pd.DataFrame
-    vocabulary: Vocabulary
+    indicators: pd.DataFrame
     clean: pd.DataFrame
+
+    def vocabulary(self, source_id: str) -> Vocabulary:
+        """What the indicators and the claims of every other source say."""
+        return Vocabulary.of(self.indicators, self.figures[self.figures["source_id"] != source_id])
 
 
 def load_project(raw_dir: Path = paths.DATA_RAW) -> Project:
@@ -629,7 +696,7 @@ def load_project(raw_dir: Path = paths.DATA_RAW) -> Project:
         clean = clean_figures(layer)
     except CleanError:
         clean = pd.DataFrame(columns=["source_id", "figure_id", "indicator", "value", "unit", "period"])
-    return Project(layer.sources, layer.figures, Vocabulary.of(layer.indicators), clean)
+    return Project(layer.sources, layer.figures, layer.indicators, clean)
 
 
 def article_of(path: Path, project: Project, published: str | None = None) -> tuple[Article, int]:
@@ -665,7 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     project = load_project()
     article, first = article_of(args.source, project, args.published)
     known = project.clean[project.clean["source_id"] != article.source_id]
-    rows = propose(article, project.vocabulary, known, first)
+    rows = propose(article, project.vocabulary(article.source_id), known, first)
     target = args.output or proposed_path(args.source)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_csv_atomic(rows, target)
@@ -740,7 +807,7 @@ def measure(project: Project, sources_dir: Path) -> pd.DataFrame:
         path = Path(sources_dir) / source.file
         article = Article(raw.decoded(path), source.source_id, source.published)
         known = project.clean[project.clean["source_id"] != source.source_id]
-        proposed = propose(article, project.vocabulary, known)
+        proposed = propose(article, project.vocabulary(source.source_id), known)
         clean = project.clean[project.clean["source_id"] == source.source_id]
         figures = project.figures[project.figures["source_id"] == source.source_id]
         results.append(compare(proposed, clean, figures, article.text).assign(source_id=source.source_id))
