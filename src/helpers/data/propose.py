@@ -301,9 +301,12 @@ _SYNONYMS = {
     "egdi": ("government", "development", "index"), "osi": ("online", "service", "index"),
     "ranked": ("rank",), "ranking": ("rank",), "ranks": ("rank",), "places": ("rank",), "place": ("rank",),
     "position": ("rank",), "positions": ("rank",), "active": ("activated",),
+    "economic": ("economy",), "local": ("locality",),
 }
 # How much a word counts for each comma, semicolon or bracket between it and the value.
 CLAUSE_WEIGHT = 0.15
+# ... and for each other value between them ("from 3% to 13.5%" shares its words).
+VALUE_WEIGHT = 0.5
 
 
 @dataclass
@@ -315,6 +318,7 @@ class Vocabulary:
     units: dict[str, str]
     words: dict[str, dict[str, float]]
     weight: dict[str, float]
+    denominators: dict[str, str]
 
     @classmethod
     def of(cls, indicators: pd.DataFrame, figures: pd.DataFrame | None = None) -> "Vocabulary":
@@ -334,14 +338,18 @@ class Vocabulary:
                 words[figure.indicator].setdefault(word, 0.5)
         counts = Counter(word for vocabulary in words.values() for word in vocabulary)
         return cls(dict(zip(claims["indicator"], claims["unit"])), words,
-                   {word: 1 / (1 + math.log(count)) for word, count in counts.items()})
+                   {word: 1 / (1 + math.log(count)) for word, count in counts.items()},
+                   dict(zip(claims["indicator"], claims["denominator"])))
 
-    def suggest(self, context: dict[str, float], unit: str | None) -> str:
+    def suggest(self, context: dict[str, float], unit: str | None, denominator: int | None = None) -> str:
         """The indicator whose words the context holds most, among those of a unit the value can take;
         blank unless it leads clearly. `context` maps each word near the value to how near it is (0-1)."""
         scores = []
         for indicator, vocabulary in self.words.items():
             if unit not in _UNITS_OF.get(self.units[indicator], ()):
+                continue
+            # "76th out of 193" is a rank among all UN members, "5/11" among the Southeast Asian ones
+            if denominator is not None and self.denominators[indicator] not in ("", str(denominator)):
                 continue
             score = sum(self.weight[word] * strength * context[word]
                         for word, strength in vocabulary.items() if word in context)
@@ -353,23 +361,36 @@ class Vocabulary:
 
 
 def context_words(text: str, sentence: "Sentence", start: int, end: int, neighbours: list[tuple[int, int]]) -> dict[str, float]:
-    """The words of a value's sentence, each with how near the value it stands: fully in the stretch between the
-    values either side of it (nearer words more), a little elsewhere in the sentence."""
-    left = max([e for s, e in neighbours if e <= start] + [sentence.start])
-    right = min([s for s, e in neighbours if s >= end] + [sentence.end])
+    """The words of a value's sentence, each with how near the value it stands (0-1): nearer words more, words
+    of another clause (past a comma, semicolon or bracket) or past another value less."""
     nearness: dict[str, float] = {}
     for word in _words(text[sentence.start:sentence.end]):
         nearness.setdefault(word, 0.05)
-    # words past a comma, semicolon or bracket belong to another clause: they count less
-    before = [(word, CLAUSE_WEIGHT ** clause) for clause, part in enumerate(reversed(re.split(r"[,;:()]", text[left:start])))
-              for word in reversed(_words(part))]
-    after = [(word, CLAUSE_WEIGHT ** clause) for clause, part in enumerate(re.split(r"[,;:()]", text[end:right]))
-             for word in _words(part)]
+
+    def stretch(begin: int, stop: int, backwards: bool) -> list[tuple[str, float]]:
+        marks = sorted([(s, e) for s, e in neighbours if begin <= s < stop])
+        pieces, cursor = [], begin
+        for s, e in marks:  # split at the clause marks and at the other values
+            pieces += [(part, "clause") for part in re.split(r"[,;:()]", text[cursor:s])[:-1]]
+            pieces.append((re.split(r"[,;:()]", text[cursor:s])[-1], "value"))
+            cursor = e
+        parts = re.split(r"[,;:()]", text[cursor:stop])
+        pieces += [(part, "clause") for part in parts]
+        words, weight = [], 1.0
+        ordered = list(reversed(pieces)) if backwards else pieces
+        for index, (part, boundary) in enumerate(ordered):
+            found = _words(part)
+            words += [(word, weight) for word in (reversed(found) if backwards else found)]
+            # what ends this piece: in reading order, the mark after it; backwards, the mark before it
+            mark = (ordered[index + 1][1] if index + 1 < len(ordered) else "clause") if backwards else boundary
+            weight *= CLAUSE_WEIGHT if mark == "clause" else VALUE_WEIGHT
+        return words
+
     # English names what it counts after the number ("80% of work records at the district level"): the
     # words after a value reach further than those before it
-    for stretch, reach in ((before, 2), (after, 4)):
-        for distance, (word, clause) in enumerate(stretch):
-            nearness[word] = max(nearness[word], clause / (1 + distance / reach))
+    for words, reach in ((stretch(sentence.start, start, True), 2), (stretch(end, sentence.end, False), 4)):
+        for distance, (word, weight) in enumerate(words):
+            nearness[word] = max(nearness[word], weight / (1 + distance / reach))
     return nearness
 
 
@@ -546,7 +567,7 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
                 candidate.country, candidate.country_span = here[-1][2], here[-1][:2]
             context = context_words(text, sentence, candidate.start, candidate.end,
                                     [(o.start, o.end) for o in own if o is not candidate])
-            candidate.indicator = vocabulary.suggest(context, candidate.parsed.unit)
+            candidate.indicator = vocabulary.suggest(context, candidate.parsed.unit, candidate.parsed.denominator)
         for start, end, phrase in own_dates:
             if (found := dated(phrase, start, end, article.published)) is not None:
                 earlier.append((paragraph, start < first_figure, found))
