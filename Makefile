@@ -51,7 +51,7 @@ REPORTS := reports/report.html reports/report.vi.html
 # Babel's extraction: the markers of the code (_, n_, N_), as babel.cfg maps the files.
 EXTRACT_KEYWORDS := -k _ -k n_:1,2 -k N_
 
-.PHONY: help env lock data audit notebooks report test lab bench clean translations
+.PHONY: help env lock data audit notebooks report test lab bench clean translations propose accept
 
 help: ## list the targets
 	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -119,6 +119,16 @@ translations: | $(INSTALLED) ## extract the messages to translate (pybabel extra
 	  --omit-header -o build/locale/messages.pot .
 	$(ENV_DIR)/bin/pybabel update -i build/locale/messages.pot -d src/helpers/locale -D messages -w 100 \
 	  --ignore-pot-creation-date
+
+# A new article: its numbers proposed as rows to review, then the reviewed rows appended to the raw tables
+# (docs/ADDING_AN_ARTICLE.md). PUBLISHED dates an article sources.csv does not list yet.
+propose: $(INSTALLED) ## propose the figures of an article for review: make propose SOURCE=article.txt [PUBLISHED=YYYY-MM-DD]
+	@test -n "$(SOURCE)" || { echo "make propose SOURCE=path/to/article.txt"; exit 2; }
+	$(PYTHON) -m helpers.propose.candidates $(if $(PUBLISHED),--published "$(PUBLISHED)") "$(SOURCE)"
+
+accept: $(INSTALLED) ## append reviewed rows to the raw tables: make accept PROPOSED=build/proposed/<stem>.csv
+	@test -n "$(PROPOSED)" || { echo "make accept PROPOSED=build/proposed/<stem>.csv"; exit 2; }
+	$(PYTHON) -m helpers.propose.accept "$(PROPOSED)"
 
 test: report | $(INSTALLED) ## run every test: unit tests, every notebook under nbval (strict), the browser test
 	$(PYTHON) -m pytest

@@ -213,8 +213,10 @@ def _amount(text: str) -> _Amount | None:
     return _Amount(_number(match["number"]), _SCALES.get(match["scale"], Decimal(1)), unit)
 
 
-# Words that state a number without digits: "all" procedures is 100%, the "fastest" growth is rank 1.
-_WORD_VALUES = {"all": (100.0, "percent"), "every": (100.0, "percent"), "fastest": (1.0, "rank"), "highest": (1.0, "rank")}
+# Words that state a number without digits: "all" procedures is 100%, the "fastest" growth is rank 1, a
+# database "launched" (a target date for the whole of it) is 100% of it.
+_WORD_VALUES = {"all": (100.0, "percent"), "every": (100.0, "percent"), "launched": (100.0, "percent"),
+                "fastest": (1.0, "rank"), "highest": (1.0, "rank")}
 _TOP = re.compile(r"top\s+(?P<number>\d+)")
 
 

@@ -1,6 +1,6 @@
 """Candidate rows for an article: every number of its text, proposed as a figure or to leave out.
 
-`python -m helpers.data.propose ARTICLE.txt` (`make propose SOURCE=ARTICLE.txt`) writes
+`python -m helpers.propose.candidates ARTICLE.txt` (`make propose SOURCE=ARTICLE.txt`) writes
 build/proposed/<file stem>.csv, one row per value phrase of the text ("more than 2,800", "86th
 position among 193 countries", "Twenty-three percent", "all"), per rank change ("up two places
 from 2018") and per number that is not a figure (a date, a document number, a meeting ordinal),
@@ -52,7 +52,7 @@ DEFAULT_COUNTRY = "VNM"
 MIN_SCORE = 0.1
 MIN_LEAD = 0.01
 PROPOSED_COLUMNS = [
-    "figure_id", "action", "token", "line", "value_raw", "value", "unit", "qualifier", "kind", "period",
+    "source_id", "figure_id", "action", "token", "line", "value_raw", "value", "unit", "qualifier", "kind", "period",
     "period_raw", "period_inferred", *(column("period_inferred", code) for code in TRANSLATED), "change_raw",
     "country", "indicator", "quote", "note", *(column("note", code) for code in TRANSLATED), "relates_to",
     "also_in", "context", "reason",
@@ -412,6 +412,8 @@ _LEAVE_OUT = (
     (None, re.compile(r"^[-_][A-Za-z]"), "part of a name"),
     (None, re.compile(r"^\s+(?:period|revolution|era|industry)\b", re.IGNORECASE), "name of an era"),
     (None, re.compile(r"^/7\b"), "round-the-clock service phrase, not a measured quantity"),
+    (re.compile(r"\blevels?\s+(?:\d+\s*(?:and|or|,)\s*)?$", re.IGNORECASE), None, "name of a service level, not a measure"),
+    (re.compile(r"\blevel-$", re.IGNORECASE), None, "name of a service level, not a measure"),
     (re.compile(r"\bno\s+$", re.IGNORECASE), re.compile(r"^\s+(?:one|longer)\b", re.IGNORECASE), "'no one', not a number"),
     (None, re.compile(r"^-\s*(?:stop|step|fold|way|off)\b", re.IGNORECASE), "part of a word, not a number"),
     (None, re.compile(r"^\s+(?:years?|months?|weeks?|days?|decades?)\b", re.IGNORECASE), "span of time"),
@@ -487,7 +489,17 @@ def _quote(text: str, sentence: Sentence, spans: list[tuple[int, int]]) -> str:
     left = max(c for c in cuts if c <= start)
     right = min(e for e in ends if e >= end)
     if len(text[left:right].split()) > MAX_QUOTE_WORDS:
-        left, right = start, end
+        # a clause too long to quote whole: the words around the spans, within the clause, more of them after
+        # (where English names what a number counts)
+        words_before = [m.start() for m in re.finditer(r"\S+", text[left:start])]
+        words_after = [m.end() for m in re.finditer(r"\S+", text[end:right])]
+        room = max(0, MAX_QUOTE_WORDS - len(text[start:end].split()))
+        keep_before = min(len(words_before), room // 2)
+        keep_after = min(len(words_after), room - keep_before)
+        keep_before = min(len(words_before), room - keep_after)
+        left = left + words_before[len(words_before) - keep_before] if keep_before else start
+        right = end + words_after[keep_after - 1] if keep_after else end
+        return text[left:right].strip(" ,;:")
     while True:  # widen by a clause on each side while the quote stays within the limit
         wider = [(max([c for c in cuts if c < left] or [left]), right), (left, min([e for e in ends if e > right] or [right]))]
         grown = [(l, r) for l, r in wider if (l, r) != (left, right) and len(text[l:r].split()) <= MAX_QUOTE_WORDS]
@@ -591,14 +603,15 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
             continue
         in_period = [row["figure_id"] for row in rows if row["action"] == "figure" and row["period_raw"]
                      and token.group() in row["period_raw"] and not holders]
+        in_date = any(s <= token.start() < e for s, e, _ in dates)
         reason = ("unrelated news, after the list of other stories" if token.start() >= other_news_from
-                  else leave_out_reason(text, token.start(), token.end())
+                  else (f"period of {', '.join(in_period)}, outside its quote" if in_period else "")
+                  or ("date" if in_date else "")
+                  or leave_out_reason(text, token.start(), token.end())
                   or _NOT_NUMBERS.get(token.group().lower(), "")
-                  or (f"period of {', '.join(in_period)}, outside its quote" if in_period else "")
-                  or ("date" if any(s <= token.start() < e for s, e, _ in dates) else "")
                   or "not a claim: review")
         rows.append(_token_row(text, token, "leave_out", reason))
-    frame = pd.DataFrame(rows, columns=PROPOSED_COLUMNS).fillna("")
+    frame = pd.DataFrame(rows, columns=PROPOSED_COLUMNS).fillna("").assign(source_id=article.source_id)
     return frame.sort_values(["line", "figure_id"], kind="stable", ignore_index=True)
 
 
@@ -760,7 +773,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = rows["action"].value_counts()
     print(f"{target}: " + ", ".join(f"{counts.get(a, 0)} {a}" for a in ACTIONS)
           + f" ({article.source_id}, published {article.published or 'unknown: pass --published'})")
-    print("review every row (indicator, kind, period, quote), then: make accept PROPOSED=" + str(target))
+    print(f"review every row (indicator, kind, period, quote), then: make accept PROPOSED={target}")
     return 0
 
 
@@ -770,72 +783,3 @@ if __name__ == "__main__":
         exit_with(main())
     except raw.RawDataError as error:
         sys.exit(f"error: {error}")
-
-
-# ---------------------------------------------------------------- measured against the hand-made tables
-
-FIELDS = ("value", "unit", "qualifier", "kind", "period", "indicator")
-
-
-def _same(field_name: str, proposed, expected) -> bool:
-    if field_name == "value":
-        try:
-            return abs(float(proposed) - float(expected)) < 1e-9
-        except (TypeError, ValueError):
-            return False
-    return str(proposed or "") == str("" if pd.isna(expected) else expected)
-
-
-def first_token(written: str) -> str:
-    """The number a written value starts with ('86' of '86th position among 193'), or the value if it has none."""
-    tokens = audit.numeric_tokens(written)
-    return audit.token_key(tokens[0].group()) if tokens else written.lower()
-
-
-def compare(proposed: pd.DataFrame, clean: pd.DataFrame, figures: pd.DataFrame, text: str) -> pd.DataFrame:
-    """One row per clean row of the source (observed, target and derived): the proposed row that stands for it,
-    if any, and whether each field agrees. A proposed row stands for a figure when its token lies in the
-    figure's quote and is one of the figure's own numbers (for a derived row, one of its change's)."""
-    rows = []
-    quotes = dict(zip(figures["figure_id"], figures["quote"]))
-    raws = {row.figure_id: row for row in figures.itertuples()}
-    for expected in clean.itertuples():
-        figure = raws[expected.figure_id]
-        derived = expected.kind == "derived"
-        wanted = first_token(figure.change_raw if derived else figure.value_raw)
-        span = raw_span(text, quotes[expected.figure_id])
-        match = None
-        for row in proposed[proposed["action"] == ("derived" if derived else "figure")].itertuples():
-            where = [s for s in audit.spans(text, row.quote) if span and span[0] <= s[0] and s[1] <= span[1] + 200
-                     or span and s[0] <= span[0] < s[1]]
-            if where and first_token(row.token) == wanted:
-                match = row
-                break
-        result = {"figure_id": expected.figure_id, "kind_expected": expected.kind, "found": match is not None}
-        for name in FIELDS:
-            expected_value = getattr(expected, name)
-            result[f"{name}_expected"] = expected_value
-            result[f"{name}_proposed"] = getattr(match, name) if match is not None else ""
-            result[name] = match is not None and _same(name, getattr(match, name), expected_value)
-        rows.append(result)
-    return pd.DataFrame(rows)
-
-
-def measure(project: Project, sources_dir: Path) -> pd.DataFrame:
-    """`compare` over every source of the project, the proposer knowing only the other sources' figures."""
-    results = []
-    for source in project.sources.itertuples():
-        path = Path(sources_dir) / source.file
-        article = Article(raw.decoded(path), source.source_id, source.published)
-        known = project.clean[project.clean["source_id"] != source.source_id]
-        proposed = propose(article, project.vocabulary(source.source_id), known)
-        clean = project.clean[project.clean["source_id"] == source.source_id]
-        figures = project.figures[project.figures["source_id"] == source.source_id]
-        results.append(compare(proposed, clean, figures, article.text).assign(source_id=source.source_id))
-    return pd.concat(results, ignore_index=True)
-
-
-def summary(measured: pd.DataFrame) -> dict[str, float]:
-    """The share of figures found, and for those the share with each field right."""
-    found = measured[measured["found"]]
-    return {"found": measured["found"].mean(), **{name: found[name].mean() for name in FIELDS}}
