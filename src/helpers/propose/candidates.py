@@ -50,7 +50,7 @@ from helpers.i18n import N_, TRANSLATED, column, language
 DEFAULT_COUNTRY = "VNM"
 # How clearly the words around a value must point to one indicator before it is suggested.
 MIN_SCORE = 0.1
-MIN_LEAD = 0.01
+MIN_LEAD = 0.0
 PROPOSED_COLUMNS = [
     "source_id", "figure_id", "action", "token", "line", "value_raw", "value", "unit", "qualifier", "kind", "period",
     "period_raw", "period_inferred", *(column("period_inferred", code) for code in TRANSLATED), "change_raw",
@@ -114,7 +114,8 @@ _VALUE_PHRASE = re.compile(
     re.IGNORECASE,
 )
 # "all administrative procedures", "every household": 100%, where the sentence states a claim with a date or a goal.
-_ALL = re.compile(r"\b(?:(?:all|every)\b(?=\s+[a-z])|fastest\b|highest\b)", re.IGNORECASE)
+_ALL = re.compile(r"\b(?:(?:all|every)\b(?=\s+[a-z])|fastest\b|highest\b|launched\b(?=\s+(?:in|by|within)\s))",
+                  re.IGNORECASE)
 _NOT_A_WHOLE = re.compile(r"\b(?:of|at|for|from|in|on)\s+$", re.IGNORECASE)
 
 
@@ -182,11 +183,13 @@ def whole_phrases(text: str, sentence_of) -> list[Value]:
 _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
           r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
 _YEAR = r"(?:19[5-9]\d|20\d\d)(?![\d,.]\d)"
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = (rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}|\d{{1,2}}\s+{_MONTH},?\s+{_YEAR}|{_MONTH},?\s+{_YEAR}"
          rf"|\d{{1,2}}/\d{{1,2}}/{_YEAR}|{_YEAR}(?:\s*[-–—]\s*{_YEAR}|\s+to\s+{_YEAR})?)")
 _DATE_PHRASE = re.compile(
     rf"(?<![\w/-])(?:(?:as\s+of|as\s+at|by|in|for|until|since|within|(?:at\s+)?(?:the\s+)?end\s+of)\s+)?"
     rf"(?:the\s+period\s+(?:of\s+)?)?{_DATE}(?:\s+period)?(?![\w/-])"
+    rf"|\b(?:in|by|until|within)\s+(?-i:{_MONTH_NAMES})\b(?!\.?\s*\d|,?\s+\d{{4}})"
     r"|\b(?:currently|to\s+date|so\s+far|at\s+present|now|in\s+the\s+year|this\s+year|next\s+year|last\s+year"
     r"|by\s+the\s+end\s+of\s+this\s+decade)\b",
     re.IGNORECASE,
@@ -226,6 +229,7 @@ def carried_date(earlier: list[tuple[int, bool, "Dated"]], paragraph: int, kind:
             return carried(date, CARRIED_AS_OF)
     return None
 
+NEXT_MONTH = N_('"{phrase}": the first such month after the article\'s date (the text gives no year)')
 RANGE_START = N_('start of the period "{phrase}" the sentence names, the value the text says it rose from')
 RANGE_END = N_('end of the period "{phrase}" the sentence names; the text gives the figure no year of its own')
 
@@ -250,6 +254,12 @@ def dated(phrase: str, start: int, end: int, published: str | None) -> Dated | N
     """The period a phrase states, as the raw data writes it; None if the parser cannot read it."""
     if (years := _YEAR_RANGE.search(phrase)) is not None:
         return Dated(years["end"], "", RANGE_END, phrase, start, end)
+    if (month := re.search(_MONTH_NAMES, phrase)) is not None and not re.search(r"\d", phrase):
+        if not published or len(published) < 7:
+            return Dated("", "", "", phrase, start, end)
+        number = _MONTH_NAMES.split("|").index(month.group()) + 1
+        year = int(published[:4]) + (number <= int(published[5:7]))
+        return Dated(f"{year}-{number:02d}", "", NEXT_MONTH, phrase, start, end)
     if published is None and not re.search(r"\d{4}", phrase):
         return Dated("", phrase, "", phrase, start, end)
     try:
@@ -304,7 +314,9 @@ _SYNONYMS = {
     "economic": ("economy",), "local": ("locality",),
 }
 # How much a word counts for each comma, semicolon or bracket between it and the value.
-CLAUSE_WEIGHT = 0.15
+CLAUSE_WEIGHT = 0.3
+CLAUSE_MARK = re.compile(r"[,;:]")
+ASIDE_MARK = re.compile(r"[,;:(]")
 # ... and for each other value between them ("from 3% to 13.5%" shares its words).
 VALUE_WEIGHT = 0.5
 
@@ -368,13 +380,15 @@ def context_words(text: str, sentence: "Sentence", start: int, end: int, neighbo
         nearness.setdefault(word, 0.05)
 
     def stretch(begin: int, stop: int, backwards: bool) -> list[tuple[str, float]]:
+        # an opening bracket after a value starts an aside; a value in brackets reads the words before them
+        clause_mark = CLAUSE_MARK if backwards else ASIDE_MARK
         marks = sorted([(s, e) for s, e in neighbours if begin <= s < stop])
         pieces, cursor = [], begin
         for s, e in marks:  # split at the clause marks and at the other values
-            pieces += [(part, "clause") for part in re.split(r"[,;:()]", text[cursor:s])[:-1]]
-            pieces.append((re.split(r"[,;:()]", text[cursor:s])[-1], "value"))
+            pieces += [(part, "clause") for part in re.split(clause_mark, text[cursor:s])[:-1]]
+            pieces.append((re.split(clause_mark, text[cursor:s])[-1], "value"))
             cursor = e
-        parts = re.split(r"[,;:()]", text[cursor:stop])
+        parts = re.split(clause_mark, text[cursor:stop])
         pieces += [(part, "clause") for part in parts]
         words, weight = [], 1.0
         ordered = list(reversed(pieces)) if backwards else pieces
@@ -544,7 +558,8 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
         if value.start >= other_news_from:
             reason = "unrelated news, after the list of other stories"
         in_date = any(s <= value.start and value.end <= e for s, e, _ in dates)
-        if in_date or reason or sentence is None:
+        in_change = any(s <= value.start < e for s, e in changes)  # "up two places": the rank's change
+        if in_date or in_change or reason or sentence is None:
             continue  # a date, or a number to leave out: the token rows below
         taken.append((value.start, value.end))
         candidates.append(Candidate(value.start, value.end, "figure", value.text, value.text, value.parsed))
@@ -611,7 +626,7 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
                   or _NOT_NUMBERS.get(token.group().lower(), "")
                   or "not a claim: review")
         rows.append(_token_row(text, token, "leave_out", reason))
-    frame = pd.DataFrame(rows, columns=PROPOSED_COLUMNS).fillna("").assign(source_id=article.source_id)
+    frame = pd.DataFrame(rows, columns=PROPOSED_COLUMNS, dtype=object).fillna("").assign(source_id=article.source_id)
     return frame.sort_values(["line", "figure_id"], kind="stable", ignore_index=True)
 
 
@@ -702,10 +717,11 @@ def _also_in(row: dict, source_id: str, known: pd.DataFrame | None) -> str:
         return ""
     same = known[(known["source_id"] != source_id) & (known["value"].astype(float) == float(row["value"]))
                  & (known["unit"] == row["unit"])]
+    # the same period, or the same indicator where both name one
+    same = same[(same["period"].fillna("") == row["period"])
+                | ((same["indicator"].fillna("") == row["indicator"]) & (row["indicator"] != ""))]
     if row["indicator"]:
-        same = same[same["indicator"] == row["indicator"]]
-    else:
-        same = same[same["period"].fillna("") == row["period"]]
+        same = same[same["indicator"].fillna("").isin(["", row["indicator"]])]
     return ";".join(sorted(same["figure_id"].unique()))
 
 
