@@ -182,8 +182,9 @@ PROGRAMME = ("inferred: horizon of the programme the paragraph describes ('by 20
 @pytest.mark.parametrize("figure_id, kind, period, basis", [
     ("s001-04", "observed", "2021-03-08", "stated"),                          # "As of March 8, 2021"
     ("s001-19", "observed", "2020-12", "stated"),                             # "As of December 2020"
-    ("s002-06", "observed", "2024-08-31", f"{AS_OF} (the text gives no date)"),
-    ("s003-09", "observed", "2022-12", f"{AS_OF} (the text gives no date)"),  # published '2022-12'
+    # an undated sentence takes the date earlier in its paragraph, marked inferred with the text's phrase
+    ("s002-06", "observed", "2024-08-31", 'inferred: date of "Currently", earlier in the paragraph; the sentence gives none'),
+    ("s003-09", "observed", "2022-12", 'inferred: date of "Currently", earlier in the paragraph; the sentence gives none'),
     ("s002-04", "observed", "2024-08-31", f'{AS_OF} ("currently")'),
     # a running total "Since 2021" is dated at the statement, not in 2021
     ("s002-12", "observed", "2024-08-31", f"{AS_OF} (running since 2021)"),
@@ -191,8 +192,11 @@ PROGRAMME = ("inferred: horizon of the programme the paragraph describes ('by 20
     ("s002-10", "observed", "2022", "inferred: the text gives no survey year; the latest UN survey before "
                                     "publication is 2022 (s004 gives the same rank)"),
     ("s001-11", "observed", "2021-03-08", "inferred: as-of date of the portal figures in the paragraph before"),
-    ("s004-25", "observed", "2022", "inferred: start of the period 2022 - 2024 over which the share rose"),
-    ("s004-26", "observed", "2024", "stated: end year of the range 2022-2024"),
+    # a range of years is not a stated period: a figure in it is dated at an end, marked inferred
+    ("s004-25", "observed", "2022", 'inferred: start of the period "in the period of 2022 - 2024" the sentence names, '
+                                    'the value the text says it rose from'),
+    ("s004-26", "observed", "2024", 'inferred: end of the period "in the period of 2022 - 2024" the sentence names; '
+                                    'the text gives the figure no year of its own'),
     ("s000-01", "target", "2025", PROGRAMME),
     ("s000-13", "target", "2030", "inferred: end of the decade 2021-2030, counted from the publication year"),
     ("s001-24", "target", "2025", "stated"),
@@ -406,7 +410,8 @@ def test_period_inferred_gives_the_period_and_its_reason_in_each_language(tmp_pa
      'bài viết không nêu cho năm 2018'),
     ("s002-04", "observed", 'suy luận: thời điểm của nhận định, lấy theo ngày đăng bài ("currently")', None),
     ("s002-12", "observed", "suy luận: thời điểm của nhận định, lấy theo ngày đăng bài (lũy kế từ 2021)", None),
-    ("s004-26", "observed", "nêu rõ: năm cuối của khoảng 2022-2024", None),
+    ("s004-26", "observed", 'suy luận: cuối giai đoạn "in the period of 2022 - 2024" mà câu văn nêu; bài viết không '
+                            'nêu năm riêng cho số liệu này', None),
     ("s004-01", "observed", "nêu rõ", 'Khảo sát Chính phủ điện tử của Liên Hợp Quốc năm 2022; không đổi so với '
                                       'năm 2020; mẫu số 193 như bài viết nêu ("86/193")'),
 ])

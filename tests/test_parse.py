@@ -118,6 +118,12 @@ VALUE_CASES = [
     ("up to 20 times", expected("20", "times", "at_most")),
     ("at most 7", expected("7", qualifier="at_most")),
     ("  Nearly   2.6  MILLION ", expected("2600000", qualifier="approx")),
+    # number words to ninety-nine, and "percent" in words, as new articles write them
+    ("Twenty-three percent", expected("23", "percent")),
+    ("twenty-one", expected("21")),
+    ("ninety", expected("90")),
+    ("about 12 per cent", expected("12", "percent", "approx")),
+    ("launched", expected("100", "percent")),
 ]
 
 
@@ -136,7 +142,7 @@ def test_scaled_decimals_are_exact_not_float_products():
     "text",
     [
         "12,3x million", "lots", "5 zillion", "", "   ", "VND", "1,23,4", "1,2345",
-        "some", "nearly", "twenty-one", "vndtwo", "-5%", "5 million %", "11st", "2th",
+        "some", "nearly", "twenty-", "vndtwo", "-5%", "5 million %", "11st", "2th",
         "0th", "12/11", "5/0", "1/2/3", "VND 28%", "VND 5 million USD", "over 45% - 55%",
         "55% - 45%", "45% - 55 VND", "8.1 trillion VND (351.53 million VND)",
         "8.1 trillion VND (estimate)", "28% (about a third)", "1" * 70,

@@ -74,6 +74,22 @@ def measure(project: Project, sources_dir: Path) -> pd.DataFrame:
     return pd.concat(results, ignore_index=True)
 
 
+def left_out_agreement(project: Project, sources_dir: Path) -> float:
+    """Of the numbers out_of_scope.csv explains, the share the proposer also proposes to leave out (or reads as
+    a figure's period), the token found on the same line."""
+    layer = raw.load_raw_layer(paths.DATA_RAW, sources_dir)
+    audited = audit.build_audit(layer, raw.load_out_of_scope(paths.OUT_OF_SCOPE_CSV))
+    explained = audited[audited["status"] == "out_of_scope"]
+    agreed = 0
+    for source in project.sources.itertuples():
+        article = Article(raw.decoded(Path(sources_dir) / source.file), source.source_id, source.published)
+        proposed = propose(article, project.vocabulary(source.source_id), project.clean)
+        not_figures = {(int(row.line), row.token) for row in proposed.itertuples() if row.action in ("leave_out", "period")}
+        agreed += sum((row.line, row.token) in not_figures
+                      for row in explained[explained["source_id"] == source.source_id].itertuples())
+    return agreed / len(explained)
+
+
 def summary(measured: pd.DataFrame) -> dict[str, float]:
     """The share of figures found, and for those the share with each field right."""
     found = measured[measured["found"]]
@@ -89,6 +105,8 @@ def main() -> int:
     shares = summary(measured)
     print(f"{len(measured)} figures of the raw tables (derived rows included); found {shares['found']:.1%}; of those right: "
           + ", ".join(f"{name} {shares[name]:.1%}" for name in FIELDS))
+    print(f"numbers out_of_scope.csv explains that the proposer also leaves out: "
+          f"{left_out_agreement(load_project(), sources_dir):.1%}")
     return 0
 
 
