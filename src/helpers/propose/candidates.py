@@ -16,25 +16,26 @@ person has reviewed them `make accept` appends them to the raw tables through th
 - `period`: a date that is the period of a figure whose quote holds it;
 - `leave_out`: a number that is not a claim, for data/raw/out_of_scope.csv with `context` and `reason`.
 
-How the period is read, the same rule the raw data follows (tests/test_figure_rules.py):
+How the period is read, the rules the raw data follows too (helpers.propose.rules,
+docs/ADDING_AN_ARTICLE.md):
 
-1. a date in the figure's own sentence, the nearest one (a reference year, "compared to 2021",
-   "from the rate in 2020", never);
-2. else the date that opens an earlier sentence of the paragraph ("As of March 8, 2021, ...",
-   "In 2022, ...", "Currently, ..."), or of a sentence without a figure: carried forward and
-   marked inferred in `period_inferred`;
-3. else none: an observed figure then takes its article's publication date in the clean step,
-   and a target has no year.
+1. a date of the figure's own sentence, the nearest one in its clause first (a year it is compared
+   with, "compared to 2021", "from the rate in 2020", or the year a report was published, never);
+2. else the latest date earlier in its paragraph; else, for a target, the horizon of a plan the text
+   described before ("Programme by 2025"), for an observation the as-of date ("As of March 8, 2021")
+   of the paragraph just before: marked inferred in `period_inferred`, quoting the phrase;
+3. else none: a target has no year, and an observation takes its article's publication date, for
+   which the reviewer gives the text's reason (the `reason` column says so).
 
 A stated year range ("in the period of 2022 - 2024") is not a date: a figure in it is dated at the
-range's end, marked inferred.
+range's end (its start for the value a share rose "from"), marked inferred.
 """
 import argparse
 import math
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -43,14 +44,13 @@ import pycountry
 from helpers import paths
 from helpers.data import audit, raw
 from helpers.data.clean import CONVERSIONS, CleanError, clean_figures, whole_or_float
-from helpers.data.parse import ParseError, Period, find_changes, parse_change, parse_period, parse_value, rank_before
+from helpers.data.parse import ParseError, find_changes, parse_change, parse_period, parse_value, rank_before
 from helpers.files import exit_on_sigterm, exit_with, write_csv_atomic
 from helpers.i18n import N_, TRANSLATED, column, language
 
 DEFAULT_COUNTRY = "VNM"
-# How clearly the words around a value must point to one indicator before it is suggested.
+# How much the words around a value must point to an indicator before it is suggested.
 MIN_SCORE = 0.1
-MIN_LEAD = 0.0
 PROPOSED_COLUMNS = [
     "source_id", "figure_id", "action", "token", "line", "value_raw", "value", "unit", "qualifier", "kind", "period",
     "period_raw", "period_inferred", *(column("period_inferred", code) for code in TRANSLATED), "change_raw",
@@ -172,8 +172,10 @@ def whole_phrases(text: str, sentence_of) -> list[Value]:
         if _NOT_A_WHOLE.search(text[max(0, match.start() - 6):match.start()]):
             continue
         sentence = sentence_of(match.start())
+        if sentence is None:
+            continue
         body = text[sentence.start:sentence.end]
-        if sentence is not None and (_TARGET_CUE.search(body) or any(True for _ in date_phrases(body))):
+        if _TARGET_CUE.search(body) or any(True for _ in date_phrases(body)):
             found.append(Value(match.start(), match.end(), match.group(), parse_value(match.group())))
     return found
 
@@ -198,7 +200,6 @@ _DATE_PHRASE = re.compile(
 _REFERENCE_BEFORE = re.compile(r"(?:(?:compared\s+(?:to|with)|from|than|from\s+the\s+\w+)\s+|\bpublished\b[^.,;]*)$",
                                re.IGNORECASE)
 _YEAR_RANGE = re.compile(rf"(?P<start>{_YEAR})(?:\s*[-–—]\s*|\s+to\s+)(?P<end>{_YEAR})")
-_OPENING = re.compile(r"^\W*(?:(?:meanwhile|however|notably|accordingly|if|and|but)\W+)?", re.IGNORECASE)
 
 CARRIED = N_('date of "{phrase}", earlier in the paragraph; the sentence gives none')
 CARRIED_AS_OF = N_('as-of date of "{phrase}" in the paragraph before; the sentence gives none')
@@ -229,6 +230,9 @@ def carried_date(earlier: list[tuple[int, bool, "Dated"]], paragraph: int, kind:
             return carried(date, CARRIED_AS_OF)
     return None
 
+# What a reviewer of an undated observation must add before `make accept` takes it (helpers.propose.rules).
+UNDATED_REVIEW = ("the text gives no date: write the date it means, or its phrase for the publication date in "
+                  "period_inferred ('2024-07-19: \"still has\": ...')")
 NEXT_MONTH = N_('"{phrase}": the first such month after the article\'s date (the text gives no year)')
 RANGE_START = N_('start of the period "{phrase}" the sentence names, the value the text says it rose from')
 RANGE_END = N_('end of the period "{phrase}" the sentence names; the text gives the figure no year of its own')
@@ -313,7 +317,8 @@ _SYNONYMS = {
     "position": ("rank",), "positions": ("rank",), "active": ("activated",),
     "economic": ("economy",), "local": ("locality",),
 }
-# How much a word counts for each comma, semicolon or bracket between it and the value.
+# How much a word counts for each comma, semicolon or colon between it and the value (and, after the value,
+# an opening bracket: an aside).
 CLAUSE_WEIGHT = 0.3
 CLAUSE_MARK = re.compile(r"[,;:]")
 ASIDE_MARK = re.compile(r"[,;:(]")
@@ -325,8 +330,8 @@ VALUE_WEIGHT = 0.5
 class Vocabulary:
     """The indicators of indicators.csv as words, to suggest one for a value by the words around it.
 
-    An indicator's id and title count fully, its description half; a word common to many indicators counts
-    little (1 / how many have it)."""
+    An indicator's id and title count fully, its description and the words next to its claims' values half;
+    a word common to many indicators counts less (1 / (1 + log of how many have it))."""
     units: dict[str, str]
     words: dict[str, dict[str, float]]
     weight: dict[str, float]
@@ -355,7 +360,7 @@ class Vocabulary:
 
     def suggest(self, context: dict[str, float], unit: str | None, denominator: int | None = None) -> str:
         """The indicator whose words the context holds most, among those of a unit the value can take;
-        blank unless it leads clearly. `context` maps each word near the value to how near it is (0-1)."""
+        blank when none scores or two tie. `context` maps each word near the value to how near it is (0-1)."""
         scores = []
         for indicator, vocabulary in self.words.items():
             if unit not in _UNITS_OF.get(self.units[indicator], ()):
@@ -365,11 +370,14 @@ class Vocabulary:
                 continue
             score = sum(self.weight[word] * strength * context[word]
                         for word, strength in vocabulary.items() if word in context)
-            scores.append((score, indicator))
+            # on equal scores, the indicator whose own name the words cover most ("this index": dt_index)
+            named = [word for word, strength in vocabulary.items() if strength == 1.0]
+            coverage = sum(word in context for word in named) / max(1, len(named))
+            scores.append((score, coverage, indicator))
         scores.sort(reverse=True)
-        if not scores or scores[0][0] < MIN_SCORE or (len(scores) > 1 and scores[0][0] - scores[1][0] < MIN_LEAD):
-            return ""
-        return scores[0][1]
+        if not scores or scores[0][0] < MIN_SCORE or (len(scores) > 1 and scores[0][:2] == scores[1][:2]):
+            return ""  # nothing points to an indicator, or two equally
+        return scores[0][2]
 
 
 def context_words(text: str, sentence: "Sentence", start: int, end: int, neighbours: list[tuple[int, int]]) -> dict[str, float]:
@@ -456,18 +464,14 @@ def leave_out_reason(text: str, start: int, end: int) -> str:
 class Candidate:
     start: int
     end: int
-    action: str
-    token: str
-    value_raw: str = ""
-    parsed: object = None
+    value_raw: str
+    parsed: object
     kind: str = ""
     dated: Dated | None = None
     change: tuple[int, int] | None = None
     country: str = DEFAULT_COUNTRY
     country_span: tuple[int, int] | None = None
-    reason: str = ""
     indicator: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def countries_in(text: str) -> list[tuple[int, int, str]]:
@@ -562,7 +566,7 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
         if in_date or in_change or reason or sentence is None:
             continue  # a date, or a number to leave out: the token rows below
         taken.append((value.start, value.end))
-        candidates.append(Candidate(value.start, value.end, "figure", value.text, value.text, value.parsed))
+        candidates.append(Candidate(value.start, value.end, value.text, value.parsed))
 
     paragraphs = {number: rank for rank, number in enumerate(sorted({s.paragraph for s in all_sentences}))}
     earlier: list[tuple[int, bool, Dated]] = []  # every date read so far: (paragraph, whether it scopes on, date)
@@ -643,8 +647,10 @@ def _figure_row(text: str, candidate: Candidate, sentence: Sentence, vocabulary:
     if candidate.indicator and parsed.unit is not None:
         value = round(parsed.value * CONVERSIONS.get(unit, {}).get(parsed.unit, 1), 10)
     period = candidate.dated
-    if period is None and candidate.kind == "observed" and article.published:
-        period = Dated(article.published)  # the clean step dates an undated statement at its publication
+    review = ""
+    if period is None and candidate.kind == "observed":
+        period = Dated(article.published or "")  # the clean step dates an undated statement at its publication
+        review = UNDATED_REVIEW
     spans = [(candidate.start, candidate.end)]
     if period and period.start >= 0:
         spans.append((period.start, period.end))
@@ -662,8 +668,6 @@ def _figure_row(text: str, candidate: Candidate, sentence: Sentence, vocabulary:
                     **{column("period_inferred", code): language(code)._(period.why, phrase=period.phrase)
                        for code in TRANSLATED}}
         period_raw = ""
-    if period_raw and period_raw not in quote:
-        pass  # the raw reader asks only that it stands in the text
     row = {
         "figure_id": figure_id, "action": "figure", "token": text[candidate.start:candidate.end],
         "line": text.count("\n", 0, candidate.start) + 1, "value_raw": candidate.value_raw,
@@ -671,7 +675,7 @@ def _figure_row(text: str, candidate: Candidate, sentence: Sentence, vocabulary:
         "period": period.period if period else "", "period_raw": period_raw, **inferred,
         "change_raw": text[candidate.change[0]:candidate.change[1]] if candidate.change else "",
         "country": candidate.country, "indicator": candidate.indicator, "quote": quote,
-        "context": "", "reason": "",
+        "context": "", "reason": review,
     }
     row["also_in"] = _also_in(row, article.source_id, known)
     return row
