@@ -207,20 +207,24 @@ CARRIED_HORIZON = N_('horizon "{phrase}" of the plan the text describes before; 
 _AS_OF = re.compile(r"^(?:as\s+of|as\s+at)\s", re.IGNORECASE)
 
 
-def carried_date(earlier: list[tuple[int, bool, "Dated"]], paragraph: int, kind: str,
+def carried_date(earlier: list[tuple[int, bool, bool, "Dated"]], paragraph: int, kind: str,
                  published: str | None) -> "Dated | None":
-    """The date a figure without a date of its own takes from the text before it (rule 2 above)."""
+    """The date a figure without a date of its own takes from the text before it (rule 2 above). `earlier`
+    holds each date read so far: its paragraph, whether it scopes the sentences after it (it comes before
+    its sentence's first figure, or its sentence has none), whether its sentence states a goal (a goal's
+    deadline never dates an observation), and the date."""
     def after_publication(date: Dated) -> bool:
         return bool(published) and bool(date.period) and date.period[:4] > published[:4]
 
     def carried(date: Dated, why: str) -> Dated:
-        return replace(date, period_raw="", why=date.why or why, start=-1, end=-1)
+        # the phrase stays where it is: the quote need not hold it
+        return replace(date, period_raw="", why=date.why or why, start=-1, end=-1, origin=(date.start, date.end))
 
-    for where, _, date in reversed(earlier):
-        if where == paragraph and not (kind == "observed" and after_publication(date)):
+    for where, _, goal, date in reversed(earlier):
+        if where == paragraph and not (kind == "observed" and (goal or after_publication(date))):
             return carried(date, CARRIED)
-    for where, scopes, date in reversed(earlier):
-        if where >= paragraph or not scopes or date.why:
+    for where, scopes, goal, date in reversed(earlier):
+        if where >= paragraph or not scopes or date.why or (kind == "observed" and goal):
             continue
         if kind == "target" and re.match(r"(?:by|for|within|until)\s", date.phrase, re.IGNORECASE) \
                 and not (published and date.period[:4] < published[:4]):
@@ -252,6 +256,7 @@ class Dated:
     phrase: str = ""
     start: int = -1
     end: int = -1
+    origin: tuple[int, int] | None = None  # where a date taken from an earlier sentence stands
 
 
 def dated(phrase: str, start: int, end: int, published: str | None) -> Dated | None:
@@ -364,6 +369,9 @@ class Vocabulary:
         scores = []
         for indicator, vocabulary in self.words.items():
             if unit not in _UNITS_OF.get(self.units[indicator], ()):
+                continue
+            # a bare number ("four enterprises") is a count; only "a/b" or "a out of b" may be a rank
+            if unit is None and denominator is None and self.units[indicator] == "rank":
                 continue
             # "76th out of 193" is a rank among all UN members, "5/11" among the Southeast Asian ones
             if denominator is not None and self.denominators[indicator] not in ("", str(denominator)):
@@ -569,7 +577,7 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
         candidates.append(Candidate(value.start, value.end, value.text, value.parsed))
 
     paragraphs = {number: rank for rank, number in enumerate(sorted({s.paragraph for s in all_sentences}))}
-    earlier: list[tuple[int, bool, Dated]] = []  # every date read so far: (paragraph, whether it scopes on, date)
+    earlier: list[tuple[int, bool, bool, Dated]] = []  # every date read so far (see carried_date)
     for sentence in all_sentences:
         body = text[sentence.start:sentence.end]
         paragraph = paragraphs[sentence.paragraph]
@@ -601,7 +609,11 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
             candidate.indicator = vocabulary.suggest(context, candidate.parsed.unit, candidate.parsed.denominator)
         for start, end, phrase in own_dates:
             if (found := dated(phrase, start, end, article.published)) is not None:
-                earlier.append((paragraph, start < first_figure, found))
+                earlier.append((paragraph, start < first_figure, bool(_TARGET_CUE.search(body)), found))
+    used_dates = [(f"{article.source_id}-{number:02d}", span)
+                  for number, candidate in enumerate(candidates, start=first_number) if candidate.dated
+                  for span in [(candidate.dated.start, candidate.dated.end), candidate.dated.origin]
+                  if span and span[0] >= 0]
     rows = []
     covered: list[tuple[int, int]] = []
     for number, candidate in enumerate(candidates, start=first_number):
@@ -620,8 +632,7 @@ def propose(article: Article, vocabulary: Vocabulary, known: pd.DataFrame | None
         if holders:
             rows.append(_token_row(text, token, "period", f"period of {', '.join(holders)}"))
             continue
-        in_period = [row["figure_id"] for row in rows if row["action"] == "figure" and row["period_raw"]
-                     and token.group() in row["period_raw"] and not holders]
+        in_period = [figure_id for figure_id, (start, end) in used_dates if start <= token.start() < end]
         in_date = any(s <= token.start() < e for s, e, _ in dates)
         reason = ("unrelated news, after the list of other stories" if token.start() >= other_news_from
                   else (f"period of {', '.join(in_period)}, outside its quote" if in_period else "")
