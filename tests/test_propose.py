@@ -182,3 +182,17 @@ def test_measuring_fails_when_a_field_is_wrong(sources_dir):
     figures = project.figures[project.figures["source_id"] == source.source_id]
     compared = measure.compare(proposed, clean, figures, article.text)
     assert compared["found"].all() and not compared["period"].any()
+
+
+def test_a_goals_deadline_never_dates_an_observation(new_project):
+    raw_dir, _, _ = new_project
+    project = candidates.load_project(raw_dir)
+    text = ("The ministry aims to connect all communes by the end of 2027. So far, 1,200 communes are connected. "
+            "Another 300 communes joined the network.\n")
+    article = candidates.Article(text, "s100", "2025-05-12")
+    rows = candidates.propose(article, project.vocabulary("s100"), project.clean).set_index("token")
+    assert rows.loc["all", ["kind", "period"]].tolist() == ["target", "2027"]
+    assert rows.loc["1,200", ["kind", "period", "period_raw"]].tolist() == ["observed", "2025-05-12", "So far"]
+    # the next sentence takes the paragraph's "So far", not the goal's 2027, and says where it took it from
+    assert rows.loc["300", "period"] == "2025-05-12"
+    assert '"So far"' in rows.loc["300", "period_inferred"]
