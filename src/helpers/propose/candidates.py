@@ -74,21 +74,35 @@ class Sentence:
     paragraph: int
 
 
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: a line break ends one after a blank line or a line that ends a sentence;
+    a line that stops mid-sentence runs on into the next (a text wrapped at a fixed width)."""
+    found, start, offset = [], 0, 0
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        end = offset + len(line)
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if not line.strip() or not following.strip() or re.search(r"[.!?:…”\"')|]\s*$", line):
+            if text[start:end].strip():
+                found.append((start, end))
+            start = end + 1
+        offset = end + 1
+    return found
+
+
 def sentences(text: str) -> list[Sentence]:
-    """The sentences of a text, each with its paragraph (a line of the text)."""
+    """The sentences of a text, each with its paragraph's number."""
     found = []
-    offset = 0
-    for number, line in enumerate(text.split("\n")):
-        start = 0
-        for end in _SENTENCE_END.finditer(line):
-            word = re.search(r"([\w.]+)[.!?…]$", line[start:end.start() + 1])
+    for number, (first, last) in enumerate(paragraphs(text)):
+        body, start = text[first:last], 0
+        for end in _SENTENCE_END.finditer(body):
+            word = re.search(r"([\w.]+)[.!?…]$", body[start:end.start() + 1])
             if word and word.group(1).lower() in _ABBREVIATIONS:
                 continue
-            found.append(Sentence(offset + start, offset + end.start() + 1, number))
+            found.append(Sentence(first + start, first + end.start() + 1, number))
             start = end.end()
-        if line[start:].strip():
-            found.append(Sentence(offset + start, offset + len(line.rstrip()), number))
-        offset += len(line) + 1
+        if body[start:].strip():
+            found.append(Sentence(first + start, first + len(body.rstrip()), number))
     return found
 
 
@@ -669,6 +683,12 @@ def _figure_row(text: str, candidate: Candidate, sentence: Sentence, vocabulary:
         spans.append(candidate.change)
     if candidate.country_span:
         spans.append(candidate.country_span)
+    # a quote is one line of the text (a raw field holds no line break): the part of the sentence on the value's line
+    line_start = text.rfind("\n", 0, candidate.start) + 1
+    line_end = text.find("\n", candidate.end)
+    line_end = len(text) if line_end < 0 else line_end
+    sentence = Sentence(max(sentence.start, line_start), min(sentence.end, line_end), sentence.paragraph)
+    spans = [(s, e) for s, e in spans if sentence.start <= s and e <= sentence.end]
     quote = _quote(text, sentence, spans)
     if len(quote.split()) > raw.MAX_QUOTE_WORDS and period and period.start >= 0:
         quote = _quote(text, sentence, [s for s in spans if s != (period.start, period.end)])
