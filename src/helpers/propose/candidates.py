@@ -814,17 +814,24 @@ def main(argv: list[str] | None = None) -> int:
     if not args.source.is_file():
         print(f"error: {args.source}: no such file", file=sys.stderr)
         return 2
+    if args.published and not raw.PERIOD_INFERRED.fullmatch(f"{args.published}: date"):
+        print(f"error: --published {args.published!r}: expected YYYY, YYYY-MM or YYYY-MM-DD", file=sys.stderr)
+        return 2
     project = load_project()
     article, first = article_of(args.source, project, args.published)
+    if article.source_id not in set(project.sources["source_id"]):
+        print(f"{args.source.name} is not in {paths.SOURCES} yet: add its row as {article.source_id} "
+              f"(sha256 {raw.sha256_of(args.source)}) before make accept")
     known = project.clean[project.clean["source_id"] != article.source_id]
     rows = propose(article, project.vocabulary(article.source_id), known, first)
     target = args.output or proposed_path(args.source)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_csv_atomic(rows, target)
     counts = rows["action"].value_counts()
-    print(f"{target}: " + ", ".join(f"{counts.get(a, 0)} {a}" for a in ACTIONS)
+    shown = target.relative_to(paths.ROOT) if target.is_relative_to(paths.ROOT) else target
+    print(f"{shown}: " + ", ".join(f"{counts.get(a, 0)} {a}" for a in ACTIONS)
           + f" ({article.source_id}, published {article.published or 'unknown: pass --published'})")
-    print(f"review every row (indicator, kind, period, quote), then: make accept PROPOSED={target}")
+    print(f"review every row (indicator, kind, period, quote), then: make accept PROPOSED={shown}")
     return 0
 
 
