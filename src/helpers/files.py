@@ -110,7 +110,8 @@ def write_bytes_named(path: Path, content: bytes) -> None:
     try:
         Path(path).write_bytes(content)
     except OSError as error:
-        error.filename = error.filename or str(path)
+        if error.strerror and error.filename is None:  # an error of the system, not one raised with a message
+            error.filename = str(path)
         raise
 
 
