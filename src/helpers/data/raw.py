@@ -409,17 +409,16 @@ def duplicate_claims(figures: pd.DataFrame) -> list[Problem]:
     """A claim entered twice under two ids: same source, quote, indicator, kind, value and period."""
     path = figures.attrs["path"]
     key = ["source_id", "quote", "indicator", "kind", "value_raw", "period_raw", "period_inferred", "change_raw"]
-    first: dict[tuple, pd.Series] = {}
+    first: dict[tuple, tuple[str, int]] = {}
     problems = []
-    for _, row in figures.iterrows():
-        claim = tuple(row[key])
+    for claim, figure_id, line in zip(zip(*(figures[k] for k in key)), figures["figure_id"], figures["line"]):
         if claim in first:
-            earlier = first[claim]
-            problems.append(Problem(path, row["line"], row["figure_id"] or None,
-                                    f"the same claim as {earlier['figure_id']} (line {earlier['line']}): same source, "
+            earlier_id, earlier_line = first[claim]
+            problems.append(Problem(path, line, figure_id or None,
+                                    f"the same claim as {earlier_id} (line {earlier_line}): same source, "
                                     "quote, indicator, kind, value and period; keep one"))
         else:
-            first[claim] = row
+            first[claim] = (figure_id, line)
     return problems
 
 
