@@ -184,7 +184,8 @@ def csv_error_text(error: csv.Error) -> str:
     if "field larger than field limit" in str(error):
         return f"a field longer than {MAX_FIELD_CHARS} characters"
     if "expected after" in str(error):
-        return 'text after the closing quote of a field; a quote inside a quoted field is written twice ("")'
+        return ('a quote is not closed where its field ends, or a quote inside a quoted field is not written twice '
+                '("")')
     if "unexpected end of data" in str(error):
         return "a quote opened on this line is never closed: the file ends inside it"
     return str(error)
