@@ -5,10 +5,14 @@ import csv
 import io
 import os
 import re
+import resource
 import shutil
+import signal
 import string
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +22,7 @@ from hypothesis import strategies as st
 
 from helpers import paths
 from helpers.data import parse, pipeline, raw
+from helpers.tools import scaling
 
 FIGURES = paths.FIGURES_TABLE
 
@@ -347,3 +352,76 @@ def test_make_passes_allow_shrink_to_both_data_steps():
 
     assert [line.split()[-1] for line in plan("ALLOW_SHRINK=1")] == ["--allow-shrink", "--allow-shrink"]
     assert all("--allow-shrink" not in line for line in plan())
+
+
+# ---- the operating system and the user stop the clean step: one line, nothing written -------------------------
+
+def changed_note(raw_dir, _documents):
+    """A change that the clean files show (a note and its translation), so that the run has something to write."""
+    edit_figure("s001-01", note="a note changed", note_vi="một ghi chú đã đổi")(raw_dir, _documents)
+
+
+def file_size_limit(size: int):
+    """For a child process: files it writes stop at `size` bytes with an error (EFBIG), as a full disk stops them."""
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error to the writer instead of the end of the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    return limit
+
+
+def test_a_full_disk_ends_in_one_line_and_writes_nothing(raw_copy, documents, published):
+    changed_note(raw_copy, documents)
+    before = clean_snapshot(published)
+    run = subprocess.run(command_line(raw_copy, published, documents), capture_output=True, text=True,
+                         env={**os.environ, "SOURCES_DIR": str(documents)}, preexec_fn=file_size_limit(1000))
+    assert run.returncode == 1
+    assert re.fullmatch(rf"error: File too large: \S+\.csv; nothing was written \({re.escape(str(published))} is as it "
+                        r"was\)\n", run.stderr), run.stderr
+    assert clean_snapshot(published) == before
+
+
+@pytest.fixture
+def read_only(published):
+    """The clean folder made immutable (chattr +i), which even root cannot write into."""
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(published)]).returncode:
+        pytest.skip("this file system cannot make a folder immutable (chattr +i)")
+    yield published
+    subprocess.run(["chattr", "-i", str(published)], check=True)
+
+
+def test_a_read_only_folder_ends_in_one_line_and_writes_nothing(raw_copy, documents, read_only):
+    changed_note(raw_copy, documents)
+    before = clean_snapshot(read_only)
+    run = subprocess.run(command_line(raw_copy, read_only, documents), capture_output=True, text=True,
+                         env={**os.environ, "SOURCES_DIR": str(documents)})
+    assert run.returncode == 1
+    assert re.fullmatch(rf"error: Operation not permitted: {re.escape(str(read_only))}/\.\S+; nothing was written "
+                        rf"\({re.escape(str(read_only))} is as it was\)\n", run.stderr), run.stderr
+    assert clean_snapshot(read_only) == before
+
+
+def processor_seconds(pid: int) -> float:
+    """The processor time a running process has used (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc to see where the run is")
+def test_ctrl_c_during_the_clean_step_ends_in_one_line_and_writes_nothing(tmp_path, sources_dir, published):
+    # ten copies of the rows, so that the step runs long after its imports; the processor time the imports take,
+    # which a loaded machine does not lengthen as it does the clock's, tells when the step itself is under way
+    raw_dir, documents = scaling.scaled_raw_layer(10, paths.DATA_RAW, sources_dir, tmp_path / "10x")
+    before_imports = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", "import helpers.data.pipeline"], check=True)
+    after_imports = resource.getrusage(resource.RUSAGE_CHILDREN)
+    imports = (after_imports.ru_utime + after_imports.ru_stime) - (before_imports.ru_utime + before_imports.ru_stime)
+    before = clean_snapshot(published)
+    run = subprocess.Popen(command_line(raw_dir, published, documents), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, env={**os.environ, "SOURCES_DIR": str(documents)})
+    while run.poll() is None and processor_seconds(run.pid) < 1.3 * imports + 0.2:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=300)
+    assert (run.returncode, err) == (128 + signal.SIGINT, f"interrupted: nothing was written ({published} is as it "
+                                                          "was)\n"), out
+    assert clean_snapshot(published) == before
