@@ -173,7 +173,8 @@ def unsafe_text(text: str) -> str | None:
                 f"position {bidi.start() + 1}, which shows the text in another order than it is written; remove it")
     read_as = unicodedata.normalize("NFKC", text[:1]) + text[1:]
     if runs_as_formula(text) or runs_as_formula(read_as):
-        shown = repr(text[:1]) if read_as == text else f"{text[:1]!r} ({unicodedata.name(text[:1])}, read as {read_as[:1]!r})"
+        shown = (repr(text[:1]) if read_as == text else
+                 f"{text[:1]!r} ({unicodedata.name(text[:1])}, read as {read_as[:1]!r})")
         return (f"starts with {shown}, which a spreadsheet runs as a formula; write the value without it "
                 "(a sign in words: 'down 2 places', 'minus 3%')")
     return None
@@ -319,7 +320,7 @@ def iso_date_problem(text: str) -> str | None:
     """Why `text` is not an ISO 8601 date of the year, month or day (YYYY, YYYY-MM, YYYY-MM-DD), or None."""
     if not ISO_DATE.fullmatch(text):
         return "expected YYYY, YYYY-MM or YYYY-MM-DD"
-    try:
+    try:  # a year or a month checked as its first day: '2021-13' as '2021-13-01'
         dt.date.fromisoformat(text + "-01-01"[len(text) - 4:])
     except ValueError as error:
         return f"no such date ({error})"
@@ -362,10 +363,10 @@ def validate_sources(sources: pd.DataFrame, sources_dir: Path | None) -> list[Pr
             problem(f"published '{row.published}': {reason}")
         for message in translation_problems(row, TRANSLATED_COLUMNS["sources"]):
             problem(message)
-        if not FILE_NAME.fullmatch(row.file) or row.file in (".", ".."):
+        if row.file and (not FILE_NAME.fullmatch(row.file) or row.file in (".", "..")):
             problem(f"file '{row.file}' is not a file name: the documents are files of the sources folder, named "
                     "alone")
-        elif sources_dir is not None and (reason := document_problem(sources_dir, row)):
+        elif row.file and sources_dir is not None and (reason := document_problem(sources_dir, row)):
             problem(reason)
     return problems
 
