@@ -305,10 +305,6 @@ def command_line(raw_dir, clean_dir, documents, *options) -> list[str]:
             *options]
 
 
-def test_the_battery_covers_each_class_once():
-    assert len(BATTERY) == len({pattern for _, pattern in BATTERY.values()})
-
-
 @pytest.mark.parametrize("case", BATTERY)
 def test_bad_input_stops_with_one_message_and_leaves_the_clean_files(case, raw_copy, documents, published,
                                                                       monkeypatch, capsys):

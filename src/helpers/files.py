@@ -62,7 +62,7 @@ def stops_reported(folder: Path, names) -> "Iterator[None]":
     def written() -> str:
         if file_bytes(folder, names) == before:
             return f"nothing was written ({folder} is as it was)"
-        return f"the files of {folder} were already replaced when it stopped"
+        return f"files of {folder} had been replaced when it stopped; run it again so that all are of one run"
 
     try:
         yield
