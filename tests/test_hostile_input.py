@@ -293,10 +293,14 @@ def documents(tmp_path, sources_dir):
 
 
 @pytest.fixture
-def published(tmp_path):
-    """A scratch copy of the published clean layer, which a failing run must leave as it is."""
+def published(tmp_path, sources_dir):
+    """A scratch copy of the published clean layer (published here if data/clean has none yet), which a failing run
+    must leave as it is."""
     target = tmp_path / "clean"
-    shutil.copytree(paths.DATA_CLEAN, target)
+    if (paths.DATA_CLEAN / paths.CLEAN_INDICATORS).is_file():
+        shutil.copytree(paths.DATA_CLEAN, target)
+    else:
+        pipeline.run_clean_step(paths.DATA_RAW, target, None, False, sources_dir=sources_dir)
     return target
 
 
