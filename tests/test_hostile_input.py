@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import paths
-from helpers.data import parse, pipeline, raw
+from helpers.data import audit, parse, pipeline, raw
 from helpers.tools import scaling
 
 FIGURES = paths.FIGURES_TABLE
@@ -425,3 +425,14 @@ def test_ctrl_c_during_the_clean_step_ends_in_one_line_and_writes_nothing(tmp_pa
     assert (run.returncode, err) == (128 + signal.SIGINT, f"interrupted: nothing was written ({published} is as it "
                                                           "was)\n"), out
     assert clean_snapshot(published) == before
+
+
+def test_the_audit_says_a_table_is_empty_instead_of_listing_its_numbers_as_unexplained(raw_copy, documents,
+                                                                                      monkeypatch, capsys):
+    keep_lines(FIGURES, 1)(raw_copy, documents)
+    before = (raw_copy / paths.AUDIT).read_bytes()
+    monkeypatch.setenv("SOURCES_DIR", str(documents))
+    assert audit.main([], raw_copy) == 1
+    output = capsys.readouterr()
+    assert re.search(r"figures\.csv: no rows under the header", output.err) and "unexplained" not in output.out
+    assert (raw_copy / paths.AUDIT).read_bytes() == before
