@@ -79,17 +79,21 @@ lock: $(INSTALLED) ## re-resolve requirements.in into requirements.lock and envi
 	$(UV) pip compile --quiet --python $(PYTHON) --no-header --no-annotate requirements.in -o requirements.lock
 	$(PYTHON) -m helpers.tools.environment
 
+# ALLOW_SHRINK=1: the data steps go on with a raw table without rows, and publish clean tables that lose most of
+# their rows; without it they stop and say so.
+SHRINK_OPTION := $(if $(filter 1,$(ALLOW_SHRINK)),--allow-shrink)
+
 audit: $(AUDIT) ## check that every numeric token of the source documents is captured or explained
 
 $(AUDIT): $(RAW) $(AUDIT_CODE) | $(INSTALLED)
-	$(PYTHON) -m helpers.data.audit
+	$(PYTHON) -m helpers.data.audit $(SHRINK_OPTION)
 	@touch $@  # the audit rewrites the file only when its content changes
 
 data: $(AUDIT) $(CLEAN_STAMP) ## run the data steps: extraction audit, then the clean tables, checks and datapackage.json
 
 # The clean step rewrites a clean file only when its content changes; the stamp records that it ran.
 $(CLEAN_STAMP): $(RAW) $(OFFICIAL_RAW) $(DATA_CODE) | $(INSTALLED)
-	$(PYTHON) -m helpers.data.pipeline
+	$(PYTHON) -m helpers.data.pipeline $(SHRINK_OPTION)
 	@mkdir -p $(@D) && touch $@
 
 # The indicator notebooks that changed, or all of them when the clean layer or their code changed, in every

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # the functions only call a frame's methods; pandas stays out of light importers
+    from collections.abc import Iterator
+
     import pandas as pd
 
 
@@ -36,6 +38,40 @@ def exit_on_sigterm() -> None:
     """Make SIGTERM end this process as Ctrl-C does, by an exception, so that every `finally` runs and removes
     the temporaries it made (a default SIGTERM ends the process on the spot)."""
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+
+
+def file_bytes(folder: Path, names) -> dict[str, bytes | None]:
+    """The bytes of each named file of `folder`, None where there is none: what a run may replace."""
+    return {name: (Path(folder) / name).read_bytes() if (Path(folder) / name).is_file() else None for name in names}
+
+
+def os_error_text(error: OSError) -> str:
+    """An operating-system error in a line: what failed, on which file ('No space left on device: .../x.csv')."""
+    if error.strerror and error.filename:
+        return f"{error.strerror}: {error.filename}"
+    return str(error) or type(error).__name__
+
+
+@contextlib.contextmanager
+def stops_reported(folder: Path, names) -> "Iterator[None]":
+    """End a command that writes the files `names` of `folder` in one line, without a traceback, where the operating
+    system stops it (a read-only folder, a full disk) or the user does (Ctrl-C): what happened, and whether any of
+    those files changed: the outputs are written all or nothing, so they are either as they were or replaced."""
+    before = file_bytes(folder, names)
+
+    def written() -> str:
+        if file_bytes(folder, names) == before:
+            return f"nothing was written ({folder} is as it was)"
+        return f"files of {folder} had been replaced when it stopped; run it again so that all are of one run"
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        print(f"interrupted: {written()}", file=sys.stderr)
+        exit_with(128 + signal.SIGINT)
+    except OSError as error:
+        print(f"error: {os_error_text(error)}; {written()}", file=sys.stderr)
+        exit_with(1)
 
 
 def exit_with(code: int) -> NoReturn:
@@ -69,6 +105,16 @@ def read_json(path: Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def write_bytes_named(path: Path, content: bytes) -> None:
+    """Write a file; an error names it also where the file opened and the writing failed (a full disk)."""
+    try:
+        Path(path).write_bytes(content)
+    except OSError as error:
+        if error.strerror and error.filename is None:  # an error of the system, not one raised with a message
+            error.filename = str(path)
+        raise
+
+
 def write_text_atomic(text: str, target: Path) -> None:
     write_files_atomic({Path(target): text})
 
@@ -89,13 +135,17 @@ def write_files_atomic(files: dict[Path, str | bytes], only_changed: bool = Fals
         for target, content in encoded.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             staged[target] = target.parent / f".{target.name}.{secrets.token_hex(8)}"
-            staged[target].write_bytes(content)
+            write_bytes_named(staged[target], content)
         for target, temporary in staged.items():
             os.replace(temporary, target)
     finally:
         for temporary in staged.values():
-            with contextlib.suppress(FileNotFoundError):  # the temporaries already in their targets' place
+            try:
                 os.unlink(temporary)
+            except OSError:
+                # already in its target's place, or never made (a read-only file system refuses even to look)
+                if os.path.lexists(temporary):
+                    raise
 
 
 def write_csv_atomic(frame: "pd.DataFrame", target: Path) -> None:

@@ -12,8 +12,10 @@ the document) and the same token is written in the figure's value_raw, period_ra
 note. It is explained by a row of out_of_scope.csv when that row's context, a short verbatim
 snippet of the document, covers it. Anything else is `unexplained`, and the audit test fails.
 
-Run `python -m helpers.data.audit` to rewrite data/raw/extraction_audit.csv.
+Run `python -m helpers.data.audit` to rewrite data/raw/extraction_audit.csv; like the clean step, it
+stops on a raw table without rows unless run with --allow-shrink.
 """
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -22,7 +24,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.data import raw
-from helpers.files import exit_on_sigterm, exit_with, write_csv_atomic
+from helpers.files import exit_on_sigterm, exit_with, stops_reported, write_csv_atomic
 
 NUMERIC_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 NUMBER_WORDS = (
@@ -109,29 +111,35 @@ def build_audit(layer: raw.RawLayer, out_of_scope: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
 
-def main(raw_dir: Path = paths.DATA_RAW) -> int:
+def main(argv: list[str] | None = None, raw_dir: Path = paths.DATA_RAW) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--allow-shrink", action="store_true", help="audit even a raw table without rows")
+    args = parser.parse_args(argv)
     sources_dir = paths.sources_dir()
     if not sources_dir.is_dir():
         print(f"extraction audit skipped: no source documents at {sources_dir} (set SOURCES_DIR)")
         return 0
-    layer = raw.load_raw_layer(raw_dir, sources_dir)
-    audit = build_audit(layer, raw.load_out_of_scope(Path(raw_dir) / paths.OUT_OF_SCOPE))
-    counts = audit["status"].value_counts()
-    print("extraction audit: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("captured", "out_of_scope", "unexplained")))
-    unexplained = audit[audit["status"] == "unexplained"]
-    for row in unexplained.itertuples():
-        print(f"  unexplained: {row.source_id} line {row.line}: '{row.token}' in '{row.context}'")
-    if len(unexplained):
-        print(f"{paths.AUDIT} left as it was: capture each token in figures.csv or explain it in "
-              f"{paths.OUT_OF_SCOPE}")
-        return 1
-    write_csv_atomic(audit, Path(raw_dir) / paths.AUDIT)
+    with stops_reported(raw_dir, [paths.AUDIT]):
+        try:
+            layer = raw.load_raw_layer(raw_dir, sources_dir, allow_empty=args.allow_shrink)
+            audit = build_audit(layer, raw.load_out_of_scope(Path(raw_dir) / paths.OUT_OF_SCOPE))
+        except raw.RawDataError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        counts = audit["status"].value_counts()
+        print("extraction audit: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("captured", "out_of_scope",
+                                                                                    "unexplained")))
+        unexplained = audit[audit["status"] == "unexplained"]
+        for row in unexplained.itertuples():
+            print(f"  unexplained: {row.source_id} line {row.line}: '{row.token}' in '{row.context}'")
+        if len(unexplained):
+            print(f"{paths.AUDIT} left as it was: capture each token in figures.csv or explain it in "
+                  f"{paths.OUT_OF_SCOPE}")
+            return 1
+        write_csv_atomic(audit, Path(raw_dir) / paths.AUDIT)
     return 0
 
 
 if __name__ == "__main__":
     exit_on_sigterm()
-    try:
-        exit_with(main())
-    except raw.RawDataError as error:
-        sys.exit(f"error: {error}")
+    exit_with(main())

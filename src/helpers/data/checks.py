@@ -115,16 +115,21 @@ def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population:
     named by its title in `titles` (indicator -> title in the language), else by its id.
     """
     found = []
+    observed = clean[clean["kind"] == "observed"]
+    # each share meets its count and its population through an index, not a search of every row
+    first_count = {}
+    for _, row in observed[observed["indicator"].isin(share_of.values())].iterrows():
+        first_count.setdefault((row["indicator"], row["source_id"], row["period"]), row)
+    people_of = {country: rows.sort_values("period") for country, rows in population.groupby("country")}
     for share_id, count_id in sorted(share_of.items()):
-        shares = clean[(clean["indicator"] == share_id) & (clean["kind"] == "observed")]
+        shares = observed[observed["indicator"] == share_id]
         for _, share in shares.iterrows():
-            counts = clean[(clean["indicator"] == count_id) & (clean["kind"] == "observed")
-                           & (clean["source_id"] == share["source_id"]) & (clean["period"] == share["period"])]
-            people = population[(population["country"] == share["country"])
-                                & (population["period"].astype(str) <= share["period"][:4])]
-            if counts.empty or people.empty:
+            count = first_count.get((count_id, share["source_id"], share["period"]))
+            people = people_of.get(share["country"], population.iloc[:0])
+            people = people[people["period"].astype(str) <= share["period"][:4]]
+            if count is None or people.empty:
                 continue
-            count, reference = counts.iloc[0], people.sort_values("period").iloc[-1]
+            reference = people.iloc[-1]
             implied = 100 * float(count["value"]) / float(reference["value"])
             if abs(implied - float(share["value"])) > SHARE_TOLERANCE_POINTS:
                 rows = pd.concat([share.to_frame().T, count.to_frame().T])
@@ -155,6 +160,7 @@ def stated_ratios(clean: pd.DataFrame, tr: Language = ENGLISH, titles: dict[str,
     """
     claims = clean[clean["relates_to"].notna() & (clean["kind"] != "derived")]
     by_id = clean[clean["kind"] != "derived"].set_index("figure_id", drop=False)
+    statements = stated_values(clean)
     found = []
     for _, claim in claims.iterrows():
         readings = raw.relations(claim["relates_to"])
@@ -163,12 +169,21 @@ def stated_ratios(clean: pd.DataFrame, tr: Language = ENGLISH, titles: dict[str,
             if reading.base in by_id.index:
                 found += ratio_of_figures(claim, part, by_id.loc[reading.base], tr)
             elif reading.base != raw.UNSTATED_BASE:
-                found += implied_base_against_stated(claim, part, clean, reading.base, tr,
-                                                     indicator_name(reading.base, titles))
+                found += implied_base_against_stated(claim, part, statements.get((reading.base, claim["country"]), []),
+                                                     tr, indicator_name(reading.base, titles))
         unstated = [by_id.loc[r.part] for r in readings if r.base == raw.UNSTATED_BASE]
         if unstated:
             found.append(unstated_base(claim, unstated, tr))
     return found
+
+
+def stated_values(clean: pd.DataFrame) -> dict[tuple[str, str], list[pd.Series]]:
+    """The values stated for each (indicator, country), in the clean table's order: one row per period, value and
+    qualifier, the one of the first figure (by id) that states it. A claim is set against each, so that the work
+    grows with the claims and the distinct statements, not with every pair of claim and figure."""
+    stated = clean[clean["kind"].isin(STATED)].sort_values("figure_id", kind="stable")
+    first = stated.drop_duplicates(["indicator", "country", "period", "value", "qualifier"]).sort_index()
+    return {key: [row for _, row in rows.iterrows()] for key, rows in first.groupby(["indicator", "country"])}
 
 
 def implied_base(claim, part) -> tuple[Bounded, str]:
@@ -197,15 +212,12 @@ def ratio_of_figures(claim, part, base, tr: Language) -> list[dict]:
                          needed=bounded_text(needed, unit, True, tr.code)) + " " + question)]
 
 
-def implied_base_against_stated(claim, part, clean: pd.DataFrame, base_indicator: str, tr: Language,
-                                base_name: str) -> list[dict]:
-    """The base a share implies, against each value other claims state for the base indicator (`base_name`: what
-    the messages call it)."""
+def implied_base_against_stated(claim, part, stated: list[pd.Series], tr: Language, base_name: str) -> list[dict]:
+    """The base a share implies, against each value other claims state for the base indicator in the claim's country
+    (`stated`, from stated_values; `base_name`: what the messages call the indicator)."""
     base, unit = implied_base(claim, part)
-    stated = clean[(clean["indicator"] == base_indicator) & (clean["country"] == claim["country"])
-                   & clean["kind"].isin(STATED)]
     found = []
-    for _, total in stated.iterrows():
+    for total in stated:
         if fits(Bounded(float(total["value"]), total["qualifier"]), base):
             continue
         same_period = total["period"] == part["period"]

@@ -1,15 +1,19 @@
 """The clean step end to end: raw layer in, clean files out, all or nothing.
 
-    python -m helpers.data.pipeline [--as-of YYYY-MM-DD] [--strict]
+    python -m helpers.data.pipeline [--as-of YYYY-MM-DD] [--strict] [--allow-shrink] [--raw-dir D] [--clean-dir D]
 
 `make data` runs it; notebooks/01-clean.ipynb calls the same functions and shows their results.
 
 Every clean file is first written to a staging folder and validated there as a Frictionless Data
 Package; only a valid package replaces the previous clean files, so a failed run leaves
-data/clean as it was.
+data/clean as it was. Nor does it publish less without being told: a raw table without rows, or a
+clean table that would lose most of its rows, stops the step unless it runs with --allow-shrink
+(`make data ALLOW_SHRINK=1`). An operating-system error or Ctrl-C ends it in one line.
 """
 import argparse
+import csv
 import datetime as dt
+import io
 import shutil
 import sys
 import tempfile
@@ -20,10 +24,20 @@ import pandas as pd
 
 from helpers import params, paths
 from helpers.data import checks, clean, datapackage, official, raw
-from helpers.files import csv_text, exit_on_sigterm, exit_with, json_text, write_files_atomic
+from helpers.files import (csv_text, exit_on_sigterm, exit_with, json_text, stops_reported, write_bytes_named,
+                           write_files_atomic)
+
+# The clean tables that must not lose most of their rows unnoticed: all but the findings, which may well all go.
+SHRINK_GUARDED = tuple(name for name in paths.CLEAN_TABLES if name != paths.CHECKS)
+ALLOW_SHRINK = "--allow-shrink (make: ALLOW_SHRINK=1)"
+
 
 class FindingsError(ValueError):
     """Consistency findings that stop the clean step (errors always, warnings when strict)."""
+
+
+class ShrinkError(ValueError):
+    """Clean tables that would lose most of their rows; the message names each with its rows before and after."""
 
 
 @dataclass(frozen=True)
@@ -35,8 +49,9 @@ class CleanLayer:
     claims_vs_official: pd.DataFrame
 
 
-def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None) -> CleanLayer:
-    layer = raw.load_raw_layer(raw_dir, sources_dir if sources_dir is not None else paths.sources_dir())
+def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None,
+          allow_empty: bool = False) -> CleanLayer:
+    layer = raw.load_raw_layer(raw_dir, sources_dir if sources_dir is not None else paths.sources_dir(), allow_empty)
     table = clean.clean_figures(layer, as_of)
     vocabulary = layer.indicators
     cumulative = set(vocabulary.loc[vocabulary["cumulative"] == "true", "indicator"])
@@ -75,7 +90,7 @@ def publish(files: dict[str, str], clean_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix="clean-staging-"))
     try:
         for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
+            write_bytes_named(staging / name, text.encode("utf-8"))
         errors = datapackage.validation_errors(staging / paths.DATAPACKAGE)
         if errors:
             raise FindingsError("the clean files do not match their schema:\n" + "\n".join(f"  {e}" for e in errors))
@@ -84,13 +99,40 @@ def publish(files: dict[str, str], clean_dir: Path) -> None:
     write_files_atomic({Path(clean_dir) / name: text for name, text in files.items()}, only_changed=True)
 
 
-def run_clean_step(raw_dir: Path, clean_dir: Path, as_of: dt.date | None, strict: bool) -> CleanLayer:
-    """Build, check, validate and publish the clean layer; raise before writing anything if it must stop."""
-    result = build(raw_dir, as_of)
+def record_count(text: str) -> int:
+    """The rows of a CSV text under its header."""
+    return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
+
+
+def shrinking(files: dict[str, str], clean_dir: Path) -> list[str]:
+    """'indicators.csv from 115 to 3 rows' for each guarded clean table that would lose more than half its rows."""
+    found = []
+    for name in SHRINK_GUARDED:
+        published = Path(clean_dir) / name
+        if name in files and published.is_file():
+            before, after = record_count(published.read_text(encoding="utf-8")), record_count(files[name])
+            if after < before / 2:
+                found.append(f"{name} from {before} to {after} rows")
+    return found
+
+
+def run_clean_step(raw_dir: Path, clean_dir: Path, as_of: dt.date | None, strict: bool, allow_shrink: bool = False,
+                   sources_dir: Path | None = None) -> CleanLayer:
+    """Build, check, validate and publish the clean layer; raise before writing anything if it must stop.
+
+    Unless `allow_shrink`, a raw table without rows stops it, and so does a clean table that would lose most of
+    its rows. The documents are read from `sources_dir`, by default the folder SOURCES_DIR names.
+    """
+    result = build(raw_dir, as_of, sources_dir, allow_empty=allow_shrink)
     stopping = stopping_findings(result.checks, strict)
     if not stopping.empty:
         raise FindingsError(findings_message(stopping, Path(raw_dir) / paths.FIGURES_TABLE))
-    publish(clean_files(result, raw_dir), clean_dir)
+    files = clean_files(result, raw_dir)
+    lost = [] if allow_shrink else shrinking(files, clean_dir)
+    if lost:
+        raise ShrinkError(f"the clean layer in {clean_dir} would lose most of its rows: {'; '.join(lost)}; if that is "
+                          f"meant, pass {ALLOW_SHRINK}")
+    publish(files, clean_dir)
     return result
 
 
@@ -104,7 +146,8 @@ def summary_lines(result: CleanLayer) -> list[str]:
         f"{raw_rows} raw figures from {table['source_id'].nunique()} sources -> {len(table)} clean rows: "
         + ", ".join(f"{kinds.get(k, 0)} {k}" for k in ("observed", "derived", "target")) + ".",
         f"{table['indicator'].nunique()} indicators, {table['country'].nunique()} countries, "
-        f"periods {table['period'].min()} to {table['period'].max()}.",
+        + (f"periods {table['period'].min()} to {table['period'].max()}." if table["period"].notna().any()
+           else "no periods."),
         f"Consistency checks: {len(result.checks)} finding(s) "
         f"({severity.get('error', 0)} error, {severity.get('warning', 0)} warning).",
     ]
@@ -122,14 +165,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--as-of", help="leave out sources published after this date (YYYY-MM-DD)")
     parser.add_argument("--strict", action="store_true", help="stop on warnings too, not only on errors")
+    parser.add_argument("--allow-shrink", action="store_true",
+                        help="publish even an empty raw table, or clean tables that lose most of their rows")
+    parser.add_argument("--raw-dir", type=Path, default=paths.DATA_RAW, help="the raw layer (default: data/raw)")
+    parser.add_argument("--clean-dir", type=Path, default=paths.DATA_CLEAN, help="where to publish (default: data/clean)")
     args = parser.parse_args(argv)
-    try:
-        result = run_clean_step(paths.DATA_RAW, paths.DATA_CLEAN, params.iso_date("as_of", args.as_of), args.strict)
-    except (raw.RawDataError, clean.CleanError, official.OfficialDataError, FindingsError,
-            params.ParameterError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print("\n".join(summary_lines(result)))
+    with stops_reported(args.clean_dir, paths.CLEAN_FILES):
+        try:
+            result = run_clean_step(args.raw_dir, args.clean_dir, params.iso_date("as_of", args.as_of), args.strict,
+                                    args.allow_shrink)
+        except (raw.RawDataError, clean.CleanError, official.OfficialDataError, FindingsError, ShrinkError,
+                params.ParameterError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print("\n".join(summary_lines(result)))
     return 0
 
 

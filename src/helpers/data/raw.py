@@ -17,14 +17,19 @@ The text the project writes itself (a figure's `note`, the why of its `period_in
 source's date is known) has a column per other language of the report beside it (`note_vi`,
 `period_inferred_vi` with the why only, `published_basis_vi`), filled exactly where the English is.
 """
+import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pycountry
 
 from helpers import paths
 from helpers.files import runs_as_formula
@@ -81,8 +86,16 @@ def corpus_years(sources: pd.DataFrame) -> str:
     return f"{years.min()}-{years.max()}"
 
 
-# Characters no raw text field may hold: tab, line breaks and the other C0 controls, and DEL.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+# Characters no raw text field may hold: tab, line breaks and the other C0 controls, DEL and the C1 controls.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Characters that make a terminal or a spreadsheet show text in another order than it is stored (U+202E turns
+# "%05" into "50%" on screen): the bidirectional marks, embeddings, overrides and isolates.
+BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The longest field a raw table may hold, in characters (the longest today is 250); data/raw/README.md states it.
+MAX_FIELD_CHARS = 2000
+ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+# A file name in sources.csv: a name in the sources folder, no folder of its own.
+FILE_NAME = re.compile(r"[^/\\]+")
 
 
 class RawDataError(ValueError):
@@ -109,9 +122,27 @@ def raise_if(problems: list[Problem], what: str, error: type[ValueError] = RawDa
         raise error(f"{len(problems)} problem(s) in {what}:\n{lines}")
 
 
+def wider_encoding(data: bytes) -> str | None:
+    """'UTF-16 (little-endian)' if the bytes are text in UTF-16 or UTF-32, by their byte-order mark or, without one,
+    by the NUL byte that such text has beside every ASCII character; else None."""
+    for mark, name in ((codecs.BOM_UTF32_LE, "UTF-32 (little-endian)"), (codecs.BOM_UTF32_BE, "UTF-32 (big-endian)"),
+                       (codecs.BOM_UTF16_LE, "UTF-16 (little-endian)"), (codecs.BOM_UTF16_BE, "UTF-16 (big-endian)")):
+        if data.startswith(mark):
+            return f"{name}, by its byte-order mark {mark.hex(' ').upper()}"
+    sample = data[:1000]
+    for offset, name in ((1, "UTF-16 (little-endian)"), (0, "UTF-16 (big-endian)")):
+        if len(sample) >= 4 and sample[offset::2].count(0) > len(sample) // 4:
+            return f"{name}, by the NUL byte beside each of its characters"
+    return None
+
+
 def decoded(path: Path) -> str:
-    """The file's text: UTF-8, with or without a byte-order mark; any other bytes stop with the line they are on."""
+    """The file's text: UTF-8, with or without a byte-order mark; UTF-16 or UTF-32 text is named as such, and any
+    other bytes stop with the line they are on."""
     data = path.read_bytes()
+    encoding = wider_encoding(data)
+    if encoding:
+        raise RawDataError(f"{path.name}: the file is {encoding}; save it as UTF-8")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -121,43 +152,115 @@ def decoded(path: Path) -> str:
                            "save the file as UTF-8") from None
 
 
+def outside(path: Path, folder: Path) -> Path | None:
+    """Where `path` really is (links followed) if that is outside `folder`; None when it is inside."""
+    real = Path(path).resolve()
+    return None if real.is_relative_to(Path(folder).resolve()) else real
+
+
 def unsafe_text(text: str) -> str | None:
-    """Why a raw text field cannot be taken as it is, or None: a control character, or a start that a
-    spreadsheet would run as a formula when the data is opened in one."""
+    """Why a raw text field cannot be taken as it is, or None: a control character, a bidirectional control that
+    shows the text in another order than it is, or a start that a spreadsheet would run as a formula when the
+    data is opened in one, also written in a compatibility form (fullwidth '＝' is read as '=')."""
+    if len(text) > MAX_FIELD_CHARS:
+        return f"{len(text)} characters; a field holds at most {MAX_FIELD_CHARS}"
     control = CONTROL_CHARACTER.search(text)
     if control:
         return f"control character U+{ord(control.group()):04X} at position {control.start() + 1}"
-    if runs_as_formula(text):
-        return (f"starts with {text[:1]!r}, which a spreadsheet runs as a formula; write the value without it "
+    bidi = BIDI_CONTROL.search(text)
+    if bidi:
+        return (f"bidirectional control character U+{ord(bidi.group()):04X} ({unicodedata.name(bidi.group())}) at "
+                f"position {bidi.start() + 1}, which shows the text in another order than it is written; remove it")
+    read_as = unicodedata.normalize("NFKC", text[:1]) + text[1:]
+    if runs_as_formula(text) or runs_as_formula(read_as):
+        shown = (repr(text[:1]) if read_as == text else
+                 f"{text[:1]!r} ({unicodedata.name(text[:1])}, read as {read_as[:1]!r})")
+        return (f"starts with {shown}, which a spreadsheet runs as a formula; write the value without it "
                 "(a sign in words: 'down 2 places', 'minus 3%')")
     return None
+
+
+def csv_error_text(error: csv.Error) -> str:
+    """What a csv.Error means for whoever edits the file."""
+    if "field larger than field limit" in str(error):
+        return f"a field longer than {MAX_FIELD_CHARS} characters"
+    if "expected after" in str(error):
+        return ('a quote is not closed where its field ends, or a quote inside a quoted field is not written twice '
+                '("")')
+    if "unexpected end of data" in str(error):
+        return "a quote opened on this line is never closed: the file ends inside it"
+    return str(error)
+
+
+def records(path: Path, text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the records of a CSV text, each with the line it starts on; RawDataError for text that is not
+    CSV of one record per line: a bare carriage return, a quote left open, a field over csv's own limit."""
+    bare_cr = re.search(r"\r(?!\n)", text)
+    if bare_cr:
+        line = text.count("\n", 0, bare_cr.start()) + 1
+        column = bare_cr.start() - (text.rfind("\n", 0, bare_cr.start()) + 1) + 1
+        raise RawDataError(f"{path.name}:{line}: a carriage return (CR) without a line feed at column {column}; "
+                           "save the file with LF or CRLF line ends")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, start = [], 1
+    try:
+        for row in reader:
+            if reader.line_num > start:  # line breaks are refused in any field, so this is a quote left open
+                raise RawDataError(f"{path.name}:{start}: a quoted field runs on to line {reader.line_num}: a "
+                                   "closing quote is missing, or a field holds a line break")
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise RawDataError(f"{path.name}:{start}: {csv_error_text(error)}") from None
+    if not rows:
+        raise RawDataError(f"{path.name}: the file is empty; its first line is the header")
+    (_, header), *body = rows
+    return header, [(line, row) for line, row in body if row]  # an empty line is no record
+
+
+def header_problems(path: Path, header: list[str], columns: tuple[str, ...]) -> list[Problem]:
+    """Columns named twice, columns the table does not have, and columns it needs that are missing."""
+    counts = Counter(header)
+    problems = [Problem(path, 1, None, f"column {name} appears {count} times (fields "
+                                       f"{', '.join(str(i + 1) for i, h in enumerate(header) if h == name)})")
+                for name, count in counts.items() if count > 1]
+    problems += [Problem(path, 1, None, f"unknown column '{name}'; expected {', '.join(columns)}")
+                 for name in counts if name not in columns]
+    missing = [c for c in columns if c not in counts]
+    if missing:
+        problems.append(Problem(path, 1, None, f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}"))
+    return problems
 
 
 def read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     """A raw CSV as strings, with `line` the line number of each record in the file.
 
-    Stops on text that is not UTF-8, on a missing column, and on a field holding a control character or
-    starting like a spreadsheet formula, naming the file, line and column of each.
+    Its shape is checked before its meaning: a file that is not in its folder (a link out of it), not UTF-8, not one
+    record per line, whose header names a column twice, a column the table does not have, or misses one, or whose
+    record has more or fewer fields than the header stops, naming the file and line. Then a field holding a control
+    character or starting like a spreadsheet formula stops, naming the file, line and column.
     """
     path = Path(path)
+    elsewhere = outside(path, path.parent)
+    if elsewhere:
+        raise RawDataError(f"{path.name}: a link to {elsewhere}, outside {path.parent}; refused without reading it")
     if not path.is_file():
         raise RawDataError(f"{path.name}: file not found at {path}")
-    reader = csv.DictReader(io.StringIO(decoded(path), newline=""))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise RawDataError(f"{path.name}:1: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
-    records, problems = [], []
-    line = reader.line_num + 1
-    for row in reader:
-        record = {c: (row[c] or "").strip() if c != "quote" else (row[c] or "") for c in columns}
+    header, rows = records(path, decoded(path))
+    raise_if(header_problems(path, header, columns), path.name)
+    raise_if([Problem(path, line, None, f"{len(row)} fields, but the header has {len(header)}")
+              for line, row in rows if len(row) != len(header)], path.name)
+    table, problems = [], []
+    for line, row in rows:
+        fields = dict(zip(header, row))
+        record = {c: fields[c].strip() if c != "quote" else fields[c] for c in columns}
         for column, text in record.items():
             reason = unsafe_text(text)
             if reason:
                 problems.append(Problem(path, line, record.get("figure_id") or None, f"column {column}: {reason}"))
-        records.append({**record, "line": line})
-        line = reader.line_num + 1
+        table.append({**record, "line": line})
     raise_if(problems, path.name)
-    frame = pd.DataFrame.from_records(records, columns=[*columns, "line"])
+    frame = pd.DataFrame.from_records(table, columns=[*columns, "line"])
     frame.attrs["path"] = path
     return frame
 
@@ -183,8 +286,8 @@ def sha256_of(path: Path) -> str:
 
 
 def read_texts(sources: pd.DataFrame, sources_dir: Path) -> dict[str, str]:
-    """The text of each source document, by source_id."""
-    return {row.source_id: (Path(sources_dir) / row.file).read_text(encoding="utf-8") for row in sources.itertuples()}
+    """The text of each source document, by source_id (validate_sources has checked that each is UTF-8)."""
+    return {row.source_id: decoded(Path(sources_dir) / row.file) for row in sources.itertuples()}
 
 
 def duplicates(frame: pd.DataFrame, column: str) -> list[Problem]:
@@ -213,27 +316,58 @@ def translation_problems(row, columns: tuple[str, ...]) -> list[str]:
     return problems
 
 
+def iso_date_problem(text: str) -> str | None:
+    """Why `text` is not an ISO 8601 date of the year, month or day (YYYY, YYYY-MM, YYYY-MM-DD), or None."""
+    if not ISO_DATE.fullmatch(text):
+        return "expected YYYY, YYYY-MM or YYYY-MM-DD"
+    try:  # a year or a month checked as its first day: '2021-13' as '2021-13-01'
+        dt.date.fromisoformat(text + "-01-01"[len(text) - 4:])
+    except ValueError as error:
+        return f"no such date ({error})"
+    return None
+
+
+def document_problem(sources_dir: Path, row) -> str | None:
+    """What is wrong with a source's document (`row.file`, a file name) in `sources_dir`, or None: a link out of the
+    folder (refused without reading it), no such file, another sha256 than the one recorded, or text not UTF-8."""
+    document = Path(sources_dir) / row.file
+    elsewhere = outside(document, sources_dir)
+    if elsewhere:
+        return f"{row.file} is a link to {elsewhere}, outside the sources folder; refused without reading it"
+    if not document.is_file():
+        return f"{row.file} not found in {sources_dir}"
+    if sha256_of(document) != row.sha256:
+        return f"sha256 of {row.file} is {sha256_of(document)}, recorded {row.sha256}"
+    try:
+        decoded(document)
+    except RawDataError as error:
+        return str(error)
+    return None
+
+
 def validate_sources(sources: pd.DataFrame, sources_dir: Path | None) -> list[Problem]:
-    """Unique ids; with the documents at hand, every file present and its sha256 as recorded."""
+    """Unique ids, dates that are dates, plain file names; with the documents at hand, every one in the sources
+    folder, UTF-8, and its sha256 as recorded."""
     path = sources.attrs["path"]
     problems = duplicates(sources, "source_id")
     for row in sources.itertuples():
+        def problem(message: str) -> None:
+            problems.append(Problem(path, row.line, None, f"source '{row.source_id}': {message}"))
+
         for column in ("source_id", "file", "sha256", "title", "published", "published_basis"):
             if not getattr(row, column):
-                problems.append(Problem(path, row.line, None, f"source '{row.source_id}': empty {column}"))
+                problem(f"empty {column}")
         if not re.fullmatch(r"(stated|inferred): .+", row.published_basis):
-            problems.append(Problem(path, row.line, None,
-                                    f"source '{row.source_id}': published_basis must start with 'stated: ' or 'inferred: '"))
-        problems += [Problem(path, row.line, None, f"source '{row.source_id}': {message}")
-                     for message in translation_problems(row, TRANSLATED_COLUMNS["sources"])]
-        if sources_dir is None:
-            continue
-        document = Path(sources_dir) / row.file
-        if not document.is_file():
-            problems.append(Problem(path, row.line, None, f"source '{row.source_id}': {row.file} not found in {sources_dir}"))
-        elif sha256_of(document) != row.sha256:
-            problems.append(Problem(path, row.line, None,
-                                    f"source '{row.source_id}': sha256 of {row.file} is {sha256_of(document)}, recorded {row.sha256}"))
+            problem("published_basis must start with 'stated: ' or 'inferred: '")
+        if row.published and (reason := iso_date_problem(row.published)):
+            problem(f"published '{row.published}': {reason}")
+        for message in translation_problems(row, TRANSLATED_COLUMNS["sources"]):
+            problem(message)
+        if row.file and (not FILE_NAME.fullmatch(row.file) or row.file in (".", "..")):
+            problem(f"file '{row.file}' is not a file name: the documents are files of the sources folder, named "
+                    "alone")
+        elif row.file and sources_dir is not None and (reason := document_problem(sources_dir, row)):
+            problem(reason)
     return problems
 
 
@@ -277,17 +411,16 @@ def duplicate_claims(figures: pd.DataFrame) -> list[Problem]:
     """A claim entered twice under two ids: same source, quote, indicator, kind, value and period."""
     path = figures.attrs["path"]
     key = ["source_id", "quote", "indicator", "kind", "value_raw", "period_raw", "period_inferred", "change_raw"]
-    first: dict[tuple, pd.Series] = {}
+    first: dict[tuple, tuple[str, int]] = {}
     problems = []
-    for _, row in figures.iterrows():
-        claim = tuple(row[key])
+    for claim, figure_id, line in zip(zip(*(figures[k] for k in key)), figures["figure_id"], figures["line"]):
         if claim in first:
-            earlier = first[claim]
-            problems.append(Problem(path, row["line"], row["figure_id"] or None,
-                                    f"the same claim as {earlier['figure_id']} (line {earlier['line']}): same source, "
+            earlier_id, earlier_line = first[claim]
+            problems.append(Problem(path, line, figure_id or None,
+                                    f"the same claim as {earlier_id} (line {earlier_line}): same source, "
                                     "quote, indicator, kind, value and period; keep one"))
         else:
-            first[claim] = row
+            first[claim] = (figure_id, line)
     return problems
 
 
@@ -317,8 +450,8 @@ def validate_figures(figures: pd.DataFrame, source_files: dict[str, str], indica
             problem(f"indicator '{row.indicator}' is not in indicators.csv")
         if row.kind and row.kind not in RAW_KINDS:
             problem(f"kind '{row.kind}'; expected one of {', '.join(RAW_KINDS)}")
-        if not re.fullmatch(r"[A-Z]{3}", row.country):
-            problem(f"country '{row.country}' is not an ISO 3166-1 alpha-3 code")
+        if row.country and not (re.fullmatch(r"[A-Z]{3}", row.country) and pycountry.countries.get(alpha_3=row.country)):
+            problem(f"country '{row.country}' is not an ISO 3166-1 alpha-3 code (such as VNM)")
         if row.value_raw and row.value_raw not in row.quote:
             problem(f"value_raw '{row.value_raw}' is not inside its quote")
         if row.period_inferred and row.period_raw:
@@ -353,15 +486,25 @@ class RawLayer:
     texts: dict[str, str] | None
 
 
-def load_raw_layer(raw_dir: Path = paths.DATA_RAW, sources_dir: Path | None = None) -> RawLayer:
+def empty_tables(*tables: pd.DataFrame) -> list[Problem]:
+    return [Problem(table.attrs["path"], None, None, "no rows under the header: publishing it would empty the clean "
+                    "layer; to do so on purpose, pass --allow-shrink (make: ALLOW_SHRINK=1)")
+            for table in tables if table.empty]
+
+
+def load_raw_layer(raw_dir: Path = paths.DATA_RAW, sources_dir: Path | None = None,
+                   allow_empty: bool = False) -> RawLayer:
     """Load and validate the raw layer; raise RawDataError listing every problem.
 
-    The documents are checked when `sources_dir` exists; without them only the tables are checked.
+    The documents are checked when `sources_dir` exists; without them only the tables are checked. A table without
+    rows is a problem unless `allow_empty`.
     """
     raw_dir = Path(raw_dir)
     sources = load_sources(raw_dir / paths.SOURCES)
     figures = load_figures(raw_dir / paths.FIGURES_TABLE)
     indicators = load_indicators(raw_dir / paths.INDICATORS)
+    if not allow_empty:
+        raise_if(empty_tables(sources, figures, indicators), "the raw layer")
     available = sources_dir if sources_dir is not None and Path(sources_dir).is_dir() else None
     problems = validate_sources(sources, available) + validate_indicators(indicators)
     raise_if(problems, "the source register and indicator vocabulary")

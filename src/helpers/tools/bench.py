@@ -18,6 +18,7 @@ import time
 
 from helpers import paths
 from helpers.i18n import LANGUAGES
+from helpers.tools import scaling
 
 IMPORTS = "import pandas, matplotlib, matplotlib.pyplot, seaborn"
 ORDINARY_KERNELS = "--ordinary-kernels"
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {label.ljust(width)} | {value:10.2f} |")
     print(f"cold report / floor = {cold / floor:.2f} with forked kernels, {cold_ordinary / floor:.2f} with ordinary "
           f"kernels (medians of {args.runs}+ runs)")
-    return 0
+    return scaling.main(["--runs", str(args.runs)])
 
 
 if __name__ == "__main__":
