@@ -269,7 +269,7 @@ BATTERY = {
                           r"figures\.csv:4: a quote is not closed where its field ends"),
     "an unclosed quote at the end of the file": (lambda raw_dir, docs: (raw_dir / FIGURES).write_text(
         (raw_dir / FIGURES).read_text(encoding="utf-8") + 's009-01,"s009', encoding="utf-8"),
-        r"figures\.csv:110: a quote opened on this line is never closed"),
+        rf"figures\.csv:{len(lines_of(paths.DATA_RAW / FIGURES)) + 1}: a quote opened on this line is never closed"),
     "a bare carriage return": (edit_line(FIGURES, 7, lambda t: t.replace(",", ",\r", 1)),
                                r"figures\.csv:7: a carriage return \(CR\) without a line feed at column \d+"),
     "a table in UTF-16": (figures_in("utf-16"), r"figures\.csv: the file is UTF-16 \(little-endian\), by its "

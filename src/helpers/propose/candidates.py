@@ -776,7 +776,8 @@ class Project:
 
 
 def load_project(raw_dir: Path = paths.DATA_RAW) -> Project:
-    layer = raw.load_raw_layer(raw_dir)
+    # A project's first article meets a figures table without rows: proposing only reads it, never publishes.
+    layer = raw.load_raw_layer(raw_dir, allow_empty=True)
     try:
         clean = clean_figures(layer)
     except CleanError:
