@@ -224,3 +224,57 @@ TABLES_JS = """
   };
 })
 """
+
+# The charts of the page, by the id of their view, in order.
+CHART_VIEWS_JS = """
+() => Array.from(document.querySelectorAll(".view figure")).map((figure) => figure.closest(".view").id)
+"""
+
+# The ids of the marks that carry a tooltip in the drawing of a chart the page shows at this size.
+TIP_MARKS_JS = """
+(view) => {
+  const svg = Array.from(document.querySelectorAll(`#${view} .chart svg`))
+    .find((s) => s.getBoundingClientRect().width > 0);
+  return Array.from(svg.querySelectorAll("g[id]")).filter((g) => g.querySelector(":scope > title"))
+    .map((g) => g.id);
+}
+"""
+
+# A mark brought into view, and its box on the page (not the window: one frame for every mark of a chart).
+MARK_BOX_JS = """
+(id) => {
+  const mark = Array.from(document.getElementById(id).querySelectorAll("use, path")).find((e) => !e.closest("defs"));
+  mark.scrollIntoView({block: "center", inline: "center"});
+  const r = mark.getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height, scrollX: window.scrollX, scrollY: window.scrollY};
+}
+"""
+
+# What the browser shows on hover: the <title> of the innermost hovered element that has one, and whose it is.
+HOVERED_TITLE_JS = """
+() => {
+  const hovered = Array.from(document.querySelectorAll(":hover")).pop();
+  for (let el = hovered; el; el = el.parentElement) {
+    const title = Array.from(el.children).find((c) => c.tagName.toLowerCase() === "title");
+    if (title) return {text: title.textContent, owner: el.id};
+  }
+  return null;
+}
+"""
+
+
+def hover_marks(page, view: str) -> list[dict]:
+    """Hover the middle of each mark of a chart that carries a tooltip; what shows, and where the mark is on the page."""
+    hovers = []
+    for mark in page.evaluate(TIP_MARKS_JS, view):
+        box = page.evaluate(MARK_BOX_JS, mark)
+        if box["width"] == 0 or box["height"] == 0:
+            hovers.append({"mark": mark, "box": box, "shown": None, "drawn": False})
+            continue
+        spot = {"x": box["x"] + box["width"] / 2 + box["scrollX"], "y": box["y"] + box["height"] / 2 + box["scrollY"]}
+        page.mouse.move(spot["x"] - box["scrollX"], spot["y"] - box["scrollY"])
+        shown = page.evaluate(HOVERED_TITLE_JS)
+        # a mark drawn over the one aimed at shows its own tooltip: that mark is the one to compare with its data
+        owner_box = page.evaluate(MARK_BOX_JS, shown["owner"]) if shown and shown["owner"] != mark else box
+        hovers.append({"mark": mark, "spot": spot, "box": owner_box, "shown": shown, "drawn": True})
+    return hovers

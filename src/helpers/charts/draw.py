@@ -68,42 +68,31 @@ def source_line(rows: pd.DataFrame, sources: pd.DataFrame, tr: Language, officia
     return " ".join([tr._("Source:"), *(p for p in parts if p), marks if cited else ""]).strip()
 
 
-# A point of a scatter in matplotlib's SVG: a <use> of the marker defined once, or the marker's <path> written
-# out where a scatter has too few points for that to pay; never the definition itself (it has an id).
-POINT_MARK = re.compile(r"<(?:use|path) (?![^>]*\sid=)[^>]*/>")
-
-
 @dataclass
 class Tooltips:
-    """The text of each mark's tooltip, by the SVG id of the artist that draws it: one text for an artist that is
-    one mark (a bar), one text per point for a scatter."""
+    """The text of each mark's tooltip, by the SVG id of the artist that draws it. Every mark is an artist of its own
+    (a bar, one point), its `gid` set, as matplotlib documents for SVG: matplotlib writes the artist as a group with
+    that id, and `insert` puts the tooltip first in that group, where browsers show it on hover without any script."""
     prefix: str
-    texts: dict[str, str | list[str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
-    def add(self, artist, text: str | list[str]) -> None:
+    def add(self, artist, text: str) -> None:
         gid = f"{self.prefix}-tip{len(self.texts)}"
         artist.set_gid(gid)
         self.texts[gid] = text
 
     def add_points(self, ax, rows: pd.DataFrame, texts: list[str], **style) -> None:
-        """One scatter of `rows` (date, value), each point with its tooltip: one artist for them all, which
-        matplotlib lays out and draws far faster than one per point."""
-        self.add(ax.scatter(rows["date"], rows["value"].astype(float), **style), texts)
+        """Each row of `rows` (date, value) drawn as a point of its own, with its own tooltip."""
+        for (_, row), text in zip(rows.iterrows(), texts, strict=True):
+            self.add(ax.scatter([row["date"]], [float(row["value"])], **style), text)
 
     def insert(self, svg: str) -> str:
-        """Put each tooltip where browsers show it on hover without any script: first in its mark's group, or for
-        a scatter, in a group of its own around each point, in the order the points were given."""
+        """Each tooltip as the first child of its artist's group (<g id="gid">), which matplotlib writes once."""
         for gid, text in self.texts.items():
             start = f'<g id="{gid}">'
-            if isinstance(text, str):
-                svg = svg.replace(start, f"{start}<title>{escape(text)}</title>", 1)
-                continue
-            position = svg.index(start)
-            for tip in text:
-                mark = POINT_MARK.search(svg, position)
-                wrapped = f"<g><title>{escape(tip)}</title>{mark.group()}</g>"
-                svg = svg[:mark.start()] + wrapped + svg[mark.end():]
-                position = mark.start() + len(wrapped)
+            if svg.count(start) != 1:
+                raise ValueError(f"the SVG holds {svg.count(start)} groups with id {gid!r}, expected one")
+            svg = svg.replace(start, f"{start}<title>{escape(text)}</title>", 1)
         return svg
 
 
@@ -113,8 +102,10 @@ def point_tip(row, label: str, tr: Language) -> str:
     if row.get("kind") == "official":
         return tr._("{label}: {value} ({period}), official ({dataset})", label=label, period=period,
                     value=number_text(row["value"], row["unit"], locale=tr.code), dataset=row["dataset"])
-    # the value as the article wrote it is part of its quote; another language gets the value in its own format
-    written = (row.get("value_raw") if tr.code == SOURCE_LANGUAGE else None) or value_label(row, tr)
+    # the value as the article wrote it is part of its quote; another language gets the value in its own format, and
+    # so does a value derived from it (88 for 2018 from "86th ..., up two places from 2018")
+    as_written = tr.code == SOURCE_LANGUAGE and row.get("kind") != "derived"
+    written = (row.get("value_raw") if as_written else None) or value_label(row, tr)
     # a computed ratio cites the two figures it divides
     figures = row.get("figure_id") or " / ".join(row[c] for c in ("figure_id_num", "figure_id_den") if row.get(c))
     text = f"{label}: {written} ({word(str(row['kind']), tr)}, {period}); {row['source_id']} {figures}"
@@ -355,7 +346,7 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
                 zorder=3 if mine else 2)
         name = tr._("{country}, EGDI rank", country=country)
         tips.add_points(ax, group, [point_tip(point, name, tr) for _, point in group.iterrows()],
-                        s=30 if mine else 10, color=colour, zorder=4 if mine else 2)
+                        s=30 if mine else 10, color=colour, zorder=4 if mine else 3.5)  # over every line
         ends.append((float(group.iloc[-1]["value"]), group.iloc[-1]["date"], country, colour, mine))
         if mine:
             for _, point in group.iloc[:-1].iterrows():
@@ -479,8 +470,10 @@ def save_chart(view, figures_dir: Path, alt: str, source: str) -> Path:
         fig = figure(view, width, tips)
         files[paths.chart_file(figures_dir, view.name, suffix)] = svg_bytes(fig, tips.prefix, tips)
         plt.close(fig)
+    # the kind of chart and the direction of its value axis say how its marks stand for its data (the browser test)
     sidecar = {"name": view.name, "title": view.title, "alt": alt, "source": source, "empty": False,
-               "findings": view.findings, "headline": view.headline_text()}
+               "findings": view.findings, "headline": view.headline_text(), "kind": view.chart.kind,
+               "invert": view.chart.invert}
     files[paths.chart_file(figures_dir, view.name, "csv")] = csv_text(view.data.drop(columns=["date"], errors="ignore"))
     files[paths.chart_file(figures_dir, view.name, "json")] = json_text(sidecar)
     write_files_atomic(files, only_changed=True)
