@@ -181,7 +181,7 @@ CHART_TEXT_JS = """
   .flatMap((svg) => {
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     return Array.from(svg.querySelectorAll("text")).map((text) => ({
-      chart: svg.closest(".view").id,
+      chart: svg.closest("[data-chart]").dataset.chart,
       text: text.textContent.trim().substring(0, 30),
       px: parseFloat(getComputedStyle(text).fontSize) * scale,
     }));
@@ -190,8 +190,8 @@ CHART_TEXT_JS = """
 
 # Which drawing of each chart shows: the one for wide screens or the one for phones.
 CHART_SHOWN_JS = """
-() => Array.from(document.querySelectorAll(".view figure")).map((figure) => ({
-  chart: figure.closest(".view").id,
+() => Array.from(document.querySelectorAll("figure")).map((figure) => ({
+  chart: figure.closest("[data-chart]").dataset.chart,
   wide: figure.querySelector(".chart.wide").getBoundingClientRect().width > 0,
   narrow: figure.querySelector(".chart.narrow").getBoundingClientRect().width > 0,
   tooltips: figure.querySelectorAll(".chart.wide svg title").length,
@@ -225,9 +225,10 @@ TABLES_JS = """
 })
 """
 
-# The charts of the page, by the id of their view, in order.
+# The charts the page draws, in order: the id of the element that holds each, and the chart's name.
 CHART_VIEWS_JS = """
-() => Array.from(document.querySelectorAll(".view figure")).map((figure) => figure.closest(".view").id)
+() => Array.from(document.querySelectorAll("figure")).map((figure) => figure.closest("[data-chart]"))
+  .map((holder) => [holder.id, holder.dataset.chart])
 """
 
 # The ids of the marks that carry a tooltip in the drawing of a chart the page shows at this size.
@@ -278,3 +279,28 @@ def hover_marks(page, view: str) -> list[dict]:
         owner_box = page.evaluate(MARK_BOX_JS, shown["owner"]) if shown and shown["owner"] != mark else box
         hovers.append({"mark": mark, "spot": spot, "box": owner_box, "shown": shown, "drawn": True})
     return hovers
+
+# The first screen a reader sees, on a laptop and on a phone.
+FIRST_SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
+
+# Where the page's opening parts stand, in the window as first shown: the sentence on where the country stands, the
+# counts of the claims check, the chart, and the contents after them.
+LEAD_JS = """
+() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+  const chart = Array.from(document.querySelectorAll("#lead-chart .chart")).find((c) => c.getBoundingClientRect().width > 0);
+  return {
+    position: box(document.querySelector("#summary p")), positionText: document.querySelector("#summary p").textContent,
+    counts: box(document.querySelector("#summary ul.counts")),
+    countsText: Array.from(document.querySelectorAll("#summary ul.counts li")).map((li) => li.textContent.trim()),
+    chart: box(chart), contents: box(document.querySelector("nav.contents")), height: window.innerHeight,
+  };
+}
+"""
+
+# The page's height, and how many of its tables are open when it loads.
+HEIGHT_JS = """
+() => ({height: document.documentElement.scrollHeight,
+        open: document.querySelectorAll("details[open]").length,
+        closed: document.querySelectorAll("details:not([open])").length})
+"""

@@ -48,14 +48,16 @@ def official_ranks(indicators: list[str]) -> pd.DataFrame:
 # A language can write a title, the value axis's title and each name of the legend at twice the English length.
 LONG = {"title": "A title that runs on " * 5,
         "axis": "Rank among the 193 United Nations member states in the index, written at length (1 = the best rank)",
-        "name": "The {} series of a long-named index of the United Nations survey"}
-SHORT = {"title": "Ranks", "axis": "Rank", "name": "{}"}
+        "name": "The {} series of a long-named index of the United Nations survey",
+        "x": "The date of each count, as the article states it or as it is inferred where the text gives none"}
+SHORT = {"title": "Ranks", "axis": "Rank", "name": "{}", "x": "Year"}
 
 
 def long_timeseries(width: float, tr, texts: dict = LONG):
     indicators = ["first", "second", "third"]
     return draw.timeseries(official_ranks(indicators), {name: texts["name"].format(name) for name in indicators},
-                           texts["title"], texts["axis"], width, draw.Tooltips("test"), tr, invert=True, rank_of=193)
+                           texts["title"], texts["axis"], width, draw.Tooltips("test"), tr, invert=True, rank_of=193,
+                           x_label=texts["x"])
 
 
 def long_country_lines(width: float, tr, texts: dict = LONG):

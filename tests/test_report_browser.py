@@ -7,7 +7,9 @@ Also saves a full-page screenshot beside each page (reports/screenshot.png, repo
 """
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -17,8 +19,11 @@ import browser as b
 from helpers import paths
 from helpers.analysis import tables
 from helpers.files import read_json
-from helpers.i18n import LANGUAGES
+from helpers import i18n
+from helpers.analysis.findings import ordinal
+from helpers.i18n import LANGUAGES, country_name
 from helpers.numbers import number_text, period_text
+from helpers.report import page as report_page
 
 
 @pytest.fixture(scope="module", params=LANGUAGES)
@@ -171,16 +176,19 @@ def test_every_in_page_link_has_its_target(desktop):
     assert not missing, f"links to anchors that do not exist: {missing}"
 
 
-def test_downloads_decode_to_the_files_behind_the_page(desktop, language):
+def test_the_download_decodes_to_the_files_behind_the_page(desktop, language):
+    # one archive, as the browser saves it: every clean file and the data of every chart, byte for byte
     page, _ = desktop
     downloads = {d["name"]: bytes(d["bytes"]) for d in page.evaluate(b.DOWNLOADS_JS)}
+    assert list(downloads) == [report_page.ARCHIVE]
+    with zipfile.ZipFile(io.BytesIO(downloads[report_page.ARCHIVE])) as bundle:
+        held = {name: bundle.read(name) for name in bundle.namelist()}
     for name in paths.CLEAN_FILES:
-        assert downloads.get(name) == (paths.DATA_CLEAN / name).read_bytes(), f"download {name} differs"
-    chart_data = [name for name in downloads if name not in paths.CLEAN_FILES]
-    assert len(chart_data) >= 10
-    for name in chart_data:
-        assert downloads[name] == (paths.in_language(paths.FIGURES, language) / name).read_bytes(), \
-            f"download {name} differs from its CSV"
+        assert held.pop(name) == (paths.DATA_CLEAN / name).read_bytes(), f"{name} differs"
+    assert len(held) >= 10
+    for name, content in held.items():
+        chart = paths.in_language(paths.FIGURES, language) / name.split("/", 1)[1]
+        assert content == chart.read_bytes(), f"{name} differs from its CSV"
 
 
 def test_tables_scroll_in_their_box_and_never_break_a_word(phone):
@@ -216,7 +224,7 @@ def rows_named(title: str, data: pd.DataFrame, kind: str, lang: str) -> list[tup
             if names(title, row["figure_id_num"]) and names(title, row["figure_id_den"]):
                 found.append((float(row["value"]), date, "point"))
         elif (names(title, period_text(row["period"], lang))
-              and (not several_countries or names(title, row["country"]))
+              and (not several_countries or names(title, country_name(row["country"], lang)))
               and names(title, number_text(row["value"], row["unit"], locale=lang))):
             found.append((float(row["value"]), date, "bar" if kind == "components" else "point"))
     return found
@@ -254,9 +262,9 @@ def test_hovering_each_mark_shows_the_tooltip_of_its_own_point(screens, size, la
     page, _ = screens[size]
     figures = paths.in_language(paths.FIGURES, language)
     problems, hovered = [], 0
-    for view in page.evaluate(b.CHART_VIEWS_JS):
-        data = pd.read_csv(paths.chart_file(figures, view, "csv"), dtype=str, keep_default_na=False)
-        sidecar = read_json(paths.chart_file(figures, view, "json"))
+    for view, chart in page.evaluate(b.CHART_VIEWS_JS):
+        data = pd.read_csv(paths.chart_file(figures, chart, "csv"), dtype=str, keep_default_na=False)
+        sidecar = read_json(paths.chart_file(figures, chart, "json"))
         values, dates = [], []
         for hover in b.hover_marks(page, view):
             if not hover["drawn"]:
@@ -287,3 +295,32 @@ def test_hovering_each_mark_shows_the_tooltip_of_its_own_point(screens, size, la
         problems += misplaced(values, rising, f"{view} values") + misplaced(dates, True, f"{view} dates")
     assert hovered >= 100, f"only {hovered} marks hovered"
     assert not problems, f"{len(problems)} tooltips not their point's at {size} width:\n  " + "\n  ".join(problems[:30])
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_first_screen_says_where_the_country_stands_and_what_the_check_found(chromium, report, language, size):
+    context, page, _ = open_report(chromium, report, b.FIRST_SCREENS[size])
+    try:
+        lead = page.evaluate(b.LEAD_JS)
+    finally:
+        context.close()
+    tr = i18n.language(language)
+    official = pd.read_csv(paths.DATA_CLEAN / paths.OFFICIAL_INDICATORS, dtype=str, keep_default_na=False)
+    figures = pd.read_csv(paths.FIGURES_CSV, dtype=str, keep_default_na=False)
+    ranks = official[(official["indicator"] == "egdi_rank") & (official["country"] == "VNM")]
+    latest = ranks[ranks["period"] == ranks["period"].max()].iloc[0]
+    # the rank of the latest edition, by the country's name, and the counts of the check, all on the first screen
+    assert latest["period"] in lead["positionText"] and ordinal(int(latest["value"]), tr) in lead["positionText"]
+    assert country_name("VNM", language) in lead["positionText"]
+    assert lead["counts"]["bottom"] <= lead["height"], f"the counts of the claims check end at {lead['counts']['bottom']}"
+    assert lead["countsText"][0].startswith(f"{figures['figure_id'].nunique()} "), "the figures the raw table holds"
+    assert lead["chart"]["top"] < lead["height"] - 100, "the chart starts on the first screen"
+    assert lead["contents"]["top"] > lead["chart"]["top"], "the contents come after the answer"
+
+
+def test_the_page_is_short_and_light_enough_to_read(desktop, report):
+    page, _ = desktop
+    measured = page.evaluate(b.HEIGHT_JS)
+    assert measured["open"] == 0 and measured["closed"] >= 20, "every table closed until a reader opens it"
+    assert measured["height"] < 15_000, f"the page is {measured['height']} px high at 1280 px"
+    assert report.stat().st_size < 1_000_000, f"the page weighs {report.stat().st_size:,} bytes"

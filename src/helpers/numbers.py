@@ -79,15 +79,18 @@ WORD_COLUMNS = {"unit", "alt_unit", "kind", "qualifier", "severity", "verdict"}
 
 
 def cell_text(column: str, value: str, tr: Language) -> str:
-    """A table cell as the language writes it; in English, the data as it is in its file."""
-    if tr.code == SOURCE_LANGUAGE or not value:
+    """A table cell as the language writes it: the words of a vocabulary as words in every language ("at least", not
+    at_least); in English, any other cell as it is in its file."""
+    if not value:
+        return value
+    if column in WORD_COLUMNS:
+        return word(value, tr)
+    if tr.code == SOURCE_LANGUAGE:
         return value
     if column in PERIOD_COLUMNS:
         return period_text(value, tr.code)
     if column in NUMBER_COLUMNS:
         return plain(value, 6, tr.code)
-    if column in WORD_COLUMNS:
-        return word(value, tr)
     return value
 
 

@@ -7,6 +7,7 @@ tooltip (an SVG <title>: value as written, period, source, and the verbatim quot
 one). Every word drawn is in the view's language (helpers.i18n), every number and period through
 helpers.numbers; a quote stays as its source wrote it, and says so. Files are byte-identical from run to run.
 """
+import hashlib
 import io
 import re
 import textwrap
@@ -25,9 +26,10 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from helpers import paths  # noqa: E402
+from helpers.analysis.families import EDITION_AXIS  # noqa: E402
 from helpers.analysis.findings import value_label  # noqa: E402
 from helpers.files import csv_text, json_text, write_files_atomic  # noqa: E402
-from helpers.i18n import SOURCE_LANGUAGE, Language, word  # noqa: E402
+from helpers.i18n import SOURCE_LANGUAGE, Language, country_name, word  # noqa: E402
 from helpers.numbers import number_text, period_text, plain  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -82,9 +84,10 @@ class Tooltips:
         self.texts[gid] = text
 
     def add_points(self, ax, rows: pd.DataFrame, texts: list[str], **style) -> None:
-        """Each row of `rows` (date, value) drawn as a point of its own, with its own tooltip."""
+        """Each row of `rows` (date, value) drawn as a point of its own, with its own tooltip; not clipped to the plot,
+        whose limits hold every point (so the SVG has no clip group around each)."""
         for (_, row), text in zip(rows.iterrows(), texts, strict=True):
-            self.add(ax.scatter([row["date"]], [float(row["value"])], **style), text)
+            self.add(ax.scatter([row["date"]], [float(row["value"])], clip_on=False, **style), text)
 
     def insert(self, svg: str) -> str:
         """Each tooltip as the first child of its artist's group (<g id="gid">), which matplotlib writes once."""
@@ -309,15 +312,15 @@ def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_labe
 
 
 def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, width: float, tips: Tooltips,
-               tr: Language, invert: bool = False, rank_of: int | None = None):
+               tr: Language, invert: bool = False, rank_of: int | None = None, x_label: str = ""):
     fig, ax = new_figure(title, width)
     labelled_values = plot_series(ax, rows, labels, tips, tr)
-    x_title(ax, tr._("Period (year; as-of date for counts)"), width)
+    x_title(ax, x_label, width)  # what the time axis measures, as the view says
     year_ticks(ax, rows["date"].dropna(), width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.margins(x=0.08)
     legend_below(fig, ax, width)
-    lay_out(fig, ax, 3.0 if width >= 6 else 2.6)
+    lay_out(fig, ax, 2.7 if width >= 6 else 2.6)
     value_labels(ax, labelled_values)
     return fig
 
@@ -344,7 +347,7 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
         colour = PALETTE[0] if mine else MUTED
         ax.plot(group["date"], group["value"].astype(float), color=colour, linewidth=2.5 if mine else 1,
                 zorder=3 if mine else 2)
-        name = tr._("{country}, EGDI rank", country=country)
+        name = tr._("{country}, EGDI rank", country=country_name(country, tr.code))
         tips.add_points(ax, group, [point_tip(point, name, tr) for _, point in group.iterrows()],
                         s=30 if mine else 10, color=colour, zorder=4 if mine else 3.5)  # over every line
         ends.append((float(group.iloc[-1]["value"]), group.iloc[-1]["date"], country, colour, mine))
@@ -357,14 +360,15 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
     span = rank_of or (max(values) - min(values)) or 1
     places = spread(values, min_gap=span / (26 if width >= 6 else 20))
     for (value, date, country, colour, mine), place in zip(ends, places):
-        ax.annotate(f"{country} {number_text(value, 'rank', locale=tr.code)}", (date, value), xytext=(date + pd.Timedelta(days=120), place),
+        ax.annotate(f"{country_name(country, tr.code)} {number_text(value, 'rank', locale=tr.code)}", (date, value),
+                    xytext=(date + pd.Timedelta(days=120), place),
                     textcoords="data", va="center", fontsize=SMALL_TEXT, color=colour,
                     fontweight="bold" if mine else "normal")
-    x_title(ax, tr._("UN E-Government Survey edition"), width)
+    x_title(ax, tr._(EDITION_AXIS), width)
     year_ticks(ax, rows["date"], width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=900 if width >= 6 else 1300))
-    lay_out(fig, ax, 3.4 if width >= 6 else 3.6)  # the lines are named at their ends: no legend
+    lay_out(fig, ax, 3.1 if width >= 6 else 3.6)  # the lines are named at their ends: no legend
     return fig
 
 
@@ -381,19 +385,20 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
         positions = [row + (offset - (len(indicators) - 1) / 2) * bar for row in range(len(wide))]
         bars = ax.barh(positions, wide[indicator], height=bar, color=colour, label=labels[indicator])
         for patch, (country, value) in zip(bars, wide[indicator].items()):
-            tips.add(patch, tr._("{country}, {indicator}: {value} ({edition}), official", country=country,
+            tips.add(patch, tr._("{country}, {indicator}: {value} ({edition}), official",
+                                 country=country_name(country, tr.code),
                                  indicator=labels[indicator], value=number_text(value, "index", locale=tr.code),
                                  edition=edition))
-    ax.set_yticks(range(len(wide)), wide.index)
-    for tick in ax.get_yticklabels():
-        if tick.get_text() == highlight:
+    ax.set_yticks(range(len(wide)), [country_name(code, tr.code) for code in wide.index])
+    for tick, code in zip(ax.get_yticklabels(), wide.index):
+        if code == highlight:
             tick.set_fontweight("bold")
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     tick_numbers(ax.xaxis, tr)
     x_title(ax, x_label, width)
     legend_below(fig, ax, width)
-    lay_out(fig, ax, 0.4 + 0.5 * len(wide))
+    lay_out(fig, ax, 0.4 + (0.42 if width >= 6 else 0.5) * len(wide))
     return fig
 
 
@@ -440,7 +445,8 @@ def figure(view, width: float, tips: Tooltips):
                              spec.rank_of)
     if spec.kind == "components":
         return components(view.data, spec.labels, spec.highlight, view.title, spec.y_label, width, tips, tr)
-    return timeseries(view.data, spec.labels, view.title, spec.y_label, width, tips, tr, spec.invert, spec.rank_of)
+    return timeseries(view.data, spec.labels, view.title, spec.y_label, width, tips, tr, spec.invert, spec.rank_of,
+                      spec.x_label)
 
 
 # Where matplotlib's SVG names an element or refers to one: id="x", href="#x", url(#x).
@@ -458,15 +464,22 @@ def svg_bytes(fig, prefix: str, tips: Tooltips) -> bytes:
     """The figure as SVG with its tooltips, its element ids its own (`prefix`), so that charts share a page."""
     buffer = io.BytesIO()
     with plt.rc_context({"svg.hashsalt": prefix}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        # no metadata block: no date (reproducible), and no creator or format lines in every chart of the page
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     return own_ids(tips.insert(buffer.getvalue().decode("utf-8")), prefix).encode("utf-8")
+
+
+def id_prefix(name: str, suffix: str) -> str:
+    """A short prefix for the element ids of one drawing of a chart, its own on a page of many: matplotlib names every
+    group of the SVG, and a page holds thousands of these names and references to them."""
+    return "c" + hashlib.sha256(f"{name}.{suffix}".encode()).hexdigest()[:6]
 
 
 def save_chart(view, figures_dir: Path, alt: str, source: str) -> Path:
     """Write the chart for wide screens and for phones, its data (CSV) and its sidecar (title, alt, source, findings)."""
     files = {}
     for suffix, width in WIDTHS.items():
-        tips = Tooltips(f"{view.name}-{suffix.split('.')[0]}")
+        tips = Tooltips(id_prefix(view.name, suffix))
         fig = figure(view, width, tips)
         files[paths.chart_file(figures_dir, view.name, suffix)] = svg_bytes(fig, tips.prefix, tips)
         plt.close(fig)
