@@ -77,7 +77,7 @@ def long_components(width: float, tr, texts: dict = LONG):
 
 
 def long_progress(width: float, tr, texts: dict = LONG):
-    progress = pd.DataFrame([{"indicator": indicator, "latest": latest, "latest_period": "2023", "target": "80",
+    progress = pd.DataFrame([{"indicator": indicator, "latest": latest, "latest_period": "2023", "target": "80", "target_qualifier": "at_least",
                               "target_year": "2025", "latest_figure": "s001-01", "target_figure": "s001-02"}
                              for indicator, latest in [("first", "45"), ("second", None)]])
     labels = {indicator: texts["name"].format(indicator) for indicator in progress["indicator"]}

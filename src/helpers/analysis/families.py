@@ -14,6 +14,7 @@ from helpers.analysis.findings import by_year, official_text, ordinal, series_te
 from helpers.i18n import N_, Language, country_name, word
 from helpers.numbers import Bounded, bounded_text, number_text, period_text, plain
 from helpers.analysis.tables import KIND_ORDER, CleanData, Selection
+from helpers.data.official import COMPUTED_RANKS
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,9 @@ def official_with_claims(data: CleanData, chosen: Selection, name: str, title: s
     rows = pd.concat([official, claims], ignore_index=True)
     names = labels(data, indicators, tr)
     present = [i for i in indicators if i in set(rows["indicator"])]
-    lines = [official_text(tr._("{indicator}, official", indicator=names[i]), official[official["indicator"] == i], tr)
+    lines = [official_text(tr._("{indicator}, computed from the UN's scores", indicator=names[i])
+                           if i in COMPUTED_RANKS else tr._("{indicator}, official", indicator=names[i]),
+                           official[official["indicator"] == i], tr)
              for i in present if i in set(official["indicator"])]
     lines += [series_text(tr._("{indicator}, as the articles state it", indicator=names[i]),
                           claims[claims["indicator"] == i], tr) for i in present if i in set(claims["indicator"])]
@@ -486,7 +489,8 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
                       period=period_text(p["latest_period"], tr.code),
                       gap=number_text(p["gap"], "points", locale=tr.code)))
         lines.append(tr._("{indicator}: target {target} {by_year} ({figure}); {where}", indicator=names[p["indicator"]],
-                          target=number_text(p["target"], "percent", locale=tr.code),
+                          target=value_label({"value": p["target"], "unit": "percent",
+                                              "qualifier": p["target_qualifier"]}, tr),
                           by_year=by_year(p["target_year"], tr), figure=p["target_figure"], where=where))
     source_rows = rows[rows["figure_id"].isin(set(progress["target_figure"]) | set(progress["latest_figure"].dropna()))]
     view = View(name, title, progress, Chart("progress", names), f"{title}. " + " ".join(lines), lines, language=tr)

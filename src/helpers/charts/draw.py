@@ -27,7 +27,7 @@ import seaborn as sns  # noqa: E402
 
 from helpers import paths  # noqa: E402
 from helpers.analysis.families import EDITION_AXIS  # noqa: E402
-from helpers.analysis.findings import value_label  # noqa: E402
+from helpers.analysis.findings import official_note, value_label  # noqa: E402
 from helpers.files import csv_text, json_text, write_files_atomic  # noqa: E402
 from helpers.i18n import SOURCE_LANGUAGE, Language, country_name, word  # noqa: E402
 from helpers.numbers import number_text, period_text, plain  # noqa: E402
@@ -103,8 +103,9 @@ def point_tip(row, label: str, tr: Language) -> str:
     """A point's tooltip: what it is, its value as written, its period and where it comes from."""
     period = period_text(row["period"], tr.code)
     if row.get("kind") == "official":
-        return tr._("{label}: {value} ({period}), official ({dataset})", label=label, period=period,
-                    value=number_text(row["value"], row["unit"], locale=tr.code), dataset=row["dataset"])
+        return tr._("{label}: {value} ({period}), {what} ({dataset})", label=label, period=period,
+                    value=number_text(row["value"], row["unit"], locale=tr.code), what=official_note(row, tr),
+                    dataset=row["dataset"])
     # the value as the article wrote it is part of its quote; another language gets the value in its own format, and
     # so does a value derived from it (88 for 2018 from "86th ..., up two places from 2018")
     as_written = tr.code == SOURCE_LANGUAGE and row.get("kind") != "derived"
@@ -408,22 +409,24 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, wi
     fig, ax = new_figure(title, width)
     names = [textwrap.fill(labels[i], 34 if width >= 6 else 22) for i in progress["indicator"]]
     positions = list(range(len(progress)))
-    latest = progress["latest"].astype(float).fillna(0)
-    bars = ax.barh(positions, latest, color=PALETTE[0], label=tr._("latest observed"))
-    stars = [ax.scatter([float(row["target"])], [y], marker="*", s=140, color=PALETTE[3], zorder=3,
-                        label=tr._("target") if y == 0 else None)
-             for y, (_, row) in zip(positions, progress.iterrows())]
-    for y, bar, star, (_, row) in zip(positions, bars, stars, progress.iterrows()):
-        observed = (tr._("none yet") if pd.isna(row["latest"]) else
-                    f"{number_text(row['latest'], 'percent', locale=tr.code)} "
-                    f"({period_text(row['latest_period'], tr.code)})")
-        target = number_text(row["target"], "percent", locale=tr.code)
+    # a bar only where a value is observed, and in the legend only when one is drawn
+    observed_rows = [(y, row) for y, (_, row) in zip(positions, progress.iterrows()) if not pd.isna(row["latest"])]
+    if observed_rows:
+        bars = ax.barh([y for y, _ in observed_rows], [float(row["latest"]) for _, row in observed_rows],
+                       color=PALETTE[0], label=tr._("latest observed"))
+        for bar, (_, row) in zip(bars, observed_rows):
+            tips.add(bar, tr._("{indicator}: latest {value} ({figure})", indicator=labels[row["indicator"]],
+                               value=latest_text(row, tr), figure=row["latest_figure"]))
+    for y, (_, row) in zip(positions, progress.iterrows()):
+        star = ax.scatter([float(row["target"])], [y], marker="*", s=140, color=PALETTE[3], zorder=3,
+                          label=tr._("target") if y == 0 else None)
+        # the target as its source bounds it ("≥80%" for "at least 80%")
+        target = value_label({"value": row["target"], "unit": "percent", "qualifier": row["target_qualifier"]}, tr)
         target = (tr._("target {value} by {year}", value=target, year=period_text(row["target_year"], tr.code))
                   if row["target_year"] else tr._("target {value}, no year", value=target))
+        observed = tr._("none yet") if pd.isna(row["latest"]) else latest_text(row, tr)
         ax.annotate(f"{observed} → {target}", (0, y),
                     xytext=(4, -12), textcoords="offset points", fontsize=SMALL_TEXT, color="#222222")
-        tips.add(bar, tr._("{indicator}: latest {value} ({figure})", indicator=labels[row["indicator"]], value=observed,
-                           figure=row["latest_figure"] or tr._("none")))
         tips.add(star, f"{labels[row['indicator']]}: {target} ({row['target_figure']})")
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
@@ -433,6 +436,11 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, wi
     legend_below(fig, ax, width)
     lay_out(fig, ax, 0.5 + (0.55 if width >= 6 else 0.8) * len(progress))
     return fig
+
+
+def latest_text(row, tr: Language) -> str:
+    """The latest observed value of a progress row and its period: '45% (2023)'."""
+    return f"{number_text(row['latest'], 'percent', locale=tr.code)} ({period_text(row['latest_period'], tr.code)})"
 
 
 def figure(view, width: float, tips: Tooltips):

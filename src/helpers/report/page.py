@@ -34,7 +34,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from helpers import paths
-from helpers.analysis.findings import ordinal, value_label
+from helpers.analysis.findings import ARROW, ordinal, value_label
 from helpers.data.raw import corpus_years
 from helpers.files import read_json, write_text_atomic
 from helpers.i18n import (LANGUAGES, N_, SOURCE_LANGUAGE, TRANSLATED, Language, column, country_name, heading, language,
@@ -231,11 +231,18 @@ def section(notebook: dict, figures_dir: Path, taken: set[str], contents: list[d
         if cell["cell_type"] == "markdown":
             parts.append({"html": markdown_html(cell["source"], taken, contents, tr)})
             if len(parts) == 1 and chart_names(notebook):
-                headline = read_json(paths.chart_file(figures_dir, chart_names(notebook)[0], "json"))["headline"]
-                parts.append({"finding": headline})
+                parts.append({"finding": opening_finding(notebook, figures_dir)})
         parts += [{"chart": chart(figures_dir, name, tr, titles) | {"in_lead": name == LEAD_CHART}}
                   for name in chart_names({"cells": [cell]})]
     return parts
+
+
+def opening_finding(notebook: dict, figures_dir: Path) -> str:
+    """The sentence a section opens with: the first finding of its charts that is a sentence, not a chain of values
+    (those list a series step by step, findings.ARROW between the steps); else its first chart's headline."""
+    sidecars = [read_json(paths.chart_file(figures_dir, name, "json")) for name in chart_names(notebook)]
+    sentences = [line for sidecar in sidecars for line in sidecar["findings"] if ARROW not in line]
+    return sentences[0] if sentences else sidecars[0]["headline"]
 
 
 def download(files: dict[str, Path]) -> dict:
