@@ -1,5 +1,6 @@
 """Chart drawing: tooltips on every point, ids of its own, and text laid out clear of the plot and of itself."""
 import re
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import matplotlib.dates as mdates
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.transforms import Bbox
 
+from helpers.analysis import findings, tables
 from helpers.charts import draw
 from helpers.i18n import SOURCE_LANGUAGE, language
 
@@ -183,3 +185,54 @@ def test_every_id_and_reference_is_the_charts_own_and_colours_stay():
         assert references and set(references) <= set(ids), "a reference to an element the chart does not hold"
         assert draw.PALETTE[0].lower() in svg, "a colour written as #rrggbb is left as it is"
     assert not set(re.findall(r'\sid="([^"]+)"', svgs[0])) & set(re.findall(r'\sid="([^"]+)"', svgs[1]))
+
+
+ENGLISH = language(SOURCE_LANGUAGE)
+
+
+@pytest.mark.parametrize("row, written", [
+    ({"value": 50, "unit": "percent", "qualifier": "approx", "value_low": 45, "value_high": 55}, "45%–55%"),
+    ({"value": 0.71, "unit": "index", "qualifier": "exact"}, "0.71"),
+    ({"value": 0.77091, "unit": "index", "qualifier": "exact"}, "0.7709"),
+    ({"value": 50, "unit": "rank", "qualifier": "at_most"}, "top 50"),
+    ({"value": 80, "unit": "percent", "qualifier": "at_least"}, "≥80%"),
+    ({"value": 86, "unit": "rank", "qualifier": "exact", "denominator": "193"}, "86/193"),
+])
+def test_a_value_is_written_as_its_source_bounds_it(row, written):
+    # a range stays a range, no decimals beyond the value's, a rank target is a place in the top N, a bound its sign
+    assert findings.value_label(row, ENGLISH) == written
+
+
+def test_an_observed_value_and_one_derived_from_another_claim_stay_two_steps():
+    rows = pd.DataFrame([{"period": "2020", "value": "86", "unit": "rank", "qualifier": "exact", "kind": kind,
+                          "source_id": source, "figure_id": f"{source}-01", "denominator": None}
+                         for kind, source in [("observed", "s001"), ("derived", "s004")]])
+    rows["kind"] = pd.Categorical(rows["kind"], categories=tables.KIND_ORDER, ordered=True)  # as the clean layer reads it
+    assert findings.series_text("EGDI rank", rows, ENGLISH) == "EGDI rank: 86 (2020; s001) → 86 (2020, derived; s004)"
+
+
+def test_a_rank_the_project_computes_says_so_and_a_shared_rank_says_by_how_many():
+    official = pd.DataFrame([{"indicator": "osi_rank", "country": country, "period": "2018", "value": value,
+                              "unit": "rank", "dataset": "un_egov_2018"}
+                             for country, value in [("VNM", "59"), ("THA", "59"), ("SGP", "1"), ("LAO", "59")]])
+    data = SimpleNamespace(official=official)
+    rows = tables.official_series(data, ["osi_rank"], ["VNM", "SGP"])
+    assert rows.set_index("country")["tied"].to_dict() == {"VNM": 3, "SGP": 1}
+    tips = {row["country"]: draw.point_tip(row, "OSI rank", ENGLISH) for _, row in rows.iterrows()}
+    assert tips["VNM"] == "OSI rank: 59 (2018), computed from the UN's scores, tied with 2 other members (un_egov_2018)"
+    assert tips["SGP"] == "OSI rank: 1 (2018), computed from the UN's scores (un_egov_2018)"
+
+
+def test_the_progress_chart_draws_and_names_a_bar_only_where_a_value_is_observed():
+    draw.apply_style()
+    for latest, bars in [(["45", None], 1), ([None, None], 0)]:
+        progress = pd.DataFrame([{"indicator": name, "latest": value, "latest_period": "2023", "target": "80",
+                                  "target_qualifier": "at_least", "target_year": "2025", "latest_figure": "s001-01",
+                                  "target_figure": "s001-02"} for name, value in zip(["first", "second"], latest)])
+        tips = draw.Tooltips("test")
+        fig = draw.progress_bars(progress, {"first": "first", "second": "second"}, "Progress", 8.0, tips, ENGLISH)
+        names = [text.get_text() for text in fig.legends[0].get_texts()]
+        drawn = [patch for patch in fig.axes[0].patches if patch.get_width() > 0]
+        plt.close(fig)
+        assert len(drawn) == bars and ("latest observed" in names) == bool(bars)
+        assert sum("≥80%" in text for text in tips.texts.values()) == 2, "each target keeps its qualifier"

@@ -512,6 +512,7 @@ def claims_table(data: CleanData, chosen: Selection, family: str, name: str, tit
     kinds = table["kind"].astype(str).value_counts()
     claims = tr.n_("{count} claim", "{count} claims", len(table))
     sources = tr.n_("{count} source", "{count} sources", table["source_id"].nunique())
-    lines = [tr._("{claims} from {sources}: {kinds}.", claims=claims, sources=sources,
+    # says what it counts: the claims of this table, not of the articles as a whole
+    lines = [tr._("{title}: {claims} from {sources} ({kinds}).", title=title, claims=claims, sources=sources,
                   kinds=", ".join(f"{kinds[k]} {word(k, tr)}" for k in KIND_ORDER if k in kinds))]
     return View(name, title, table, None, f"{title}. " + " ".join(lines), lines, language=tr)
