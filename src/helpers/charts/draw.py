@@ -360,15 +360,21 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
     values = [value for value, *_ in ends]
     span = rank_of or (max(values) - min(values)) or 1
     places = spread(values, min_gap=span / (26 if width >= 6 else 20))
-    for (value, date, country, colour, mine), place in zip(ends, places):
-        ax.annotate(f"{country_name(country, tr.code)} {number_text(value, 'rank', locale=tr.code)}", (date, value),
-                    xytext=(date + pd.Timedelta(days=120), place),
+    names = [f"{country_name(country, tr.code)} {number_text(value, 'rank', locale=tr.code)}"
+             for value, _, country, *_ in ends]
+    for name, (value, date, country, colour, mine), place in zip(names, ends, places):
+        ax.annotate(name, (date, value), xytext=(date + pd.Timedelta(days=120), place),
                     textcoords="data", va="center", fontsize=SMALL_TEXT, color=colour,
                     fontweight="bold" if mine else "normal")
     x_title(ax, tr._(EDITION_AXIS), width)
     year_ticks(ax, rows["date"], width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
-    ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=900 if width >= 6 else 1300))
+    # room on the right for the longest name: as many days as its width takes on a plot about `width` - 0.8 inches
+    # wide (the value axis's labels on its left), the editions' span and that room sharing the plot
+    name_inches = max(map(len, names)) * 0.58 * SMALL_TEXT / 72
+    span_days = (rows["date"].max() - rows["date"].min()).days * 1.1
+    room = 120 + name_inches * span_days / max(width - 0.8 - name_inches, 1.0)
+    ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=room))
     lay_out(fig, ax, 3.1 if width >= 6 else 3.6)  # the lines are named at their ends: no legend
     return fig
 

@@ -9,14 +9,19 @@ rendered with that language's gettext catalogue, the notebooks' prose is transla
 paragraph from the same catalogue, and every number, period and word of the data's vocabularies in
 the tables is written the language's way.
 
-Each indicator notebook becomes a section, in order: its prose, its charts (inline SVG, one drawing
-for wide screens and one for phones, every point with a tooltip; the source line and the findings
-under each), and the data behind each chart as a table and as a download; code is never shown.
-Around them: a table of contents, a computed summary, the claims against the official series, a
-data-quality section from the clean checks, the methods, the sources and the clean files as
-downloads. The page's markup and prose live in templates/report.html.j2; this module only gathers
-the numbers and tables it shows. Nothing is fetched from the network: downloads are `data:` links,
-so the one file can be published alone; the template escapes every text that comes from data.
+The page opens with the answer: where the country stands in the latest survey edition and how far
+it is from the articles' top-50 target, the counts of the claims check, and the EGDI chart; the
+contents follow. Each indicator notebook then becomes a section, in order: its title and question,
+its finding in a sentence, its prose and its charts (inline SVG, one drawing for wide screens and one for phones, every
+point with its own tooltip; the source line and the findings beside or under each) and the data
+behind each chart as a closed table; code is never shown. After them: the register of every figure
+with its verdict (claims_vs_official.csv, read generically by figure, kind and period), the claims
+against the official series, a data-quality section from the clean checks, the methods, the sources
+and the data. Every table is closed until a reader opens it. The page's markup and prose live in
+templates/report.html.j2; this module only gathers the numbers and tables it shows. Nothing is
+fetched from the network: the one download, the clean data package and each chart's data zipped,
+is a `data:` link, so the one file (under 1 MB) can be published alone; the template escapes every
+text that comes from data.
 """
 import argparse
 import base64
