@@ -181,7 +181,7 @@ CHART_TEXT_JS = """
   .flatMap((svg) => {
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     return Array.from(svg.querySelectorAll("text")).map((text) => ({
-      chart: svg.closest(".view").id,
+      chart: svg.closest("[data-chart]").dataset.chart,
       text: text.textContent.trim().substring(0, 30),
       px: parseFloat(getComputedStyle(text).fontSize) * scale,
     }));
@@ -190,8 +190,8 @@ CHART_TEXT_JS = """
 
 # Which drawing of each chart shows: the one for wide screens or the one for phones.
 CHART_SHOWN_JS = """
-() => Array.from(document.querySelectorAll(".view figure")).map((figure) => ({
-  chart: figure.closest(".view").id,
+() => Array.from(document.querySelectorAll("figure")).map((figure) => ({
+  chart: figure.closest("[data-chart]").dataset.chart,
   wide: figure.querySelector(".chart.wide").getBoundingClientRect().width > 0,
   narrow: figure.querySelector(".chart.narrow").getBoundingClientRect().width > 0,
   tooltips: figure.querySelectorAll(".chart.wide svg title").length,
@@ -223,4 +223,84 @@ TABLES_JS = """
     breaks: cell ? getComputedStyle(cell).overflowWrap + " " + getComputedStyle(cell).wordBreak : "",
   };
 })
+"""
+
+# The charts the page draws, in order: the id of the element that holds each, and the chart's name.
+CHART_VIEWS_JS = """
+() => Array.from(document.querySelectorAll("figure")).map((figure) => figure.closest("[data-chart]"))
+  .map((holder) => [holder.id, holder.dataset.chart])
+"""
+
+# The ids of the marks that carry a tooltip in the drawing of a chart the page shows at this size.
+TIP_MARKS_JS = """
+(view) => {
+  const svg = Array.from(document.querySelectorAll(`#${view} .chart svg`))
+    .find((s) => s.getBoundingClientRect().width > 0);
+  return Array.from(svg.querySelectorAll("g[id]")).filter((g) => g.querySelector(":scope > title"))
+    .map((g) => g.id);
+}
+"""
+
+# A mark brought into view, and its box on the page (not the window: one frame for every mark of a chart).
+MARK_BOX_JS = """
+(id) => {
+  const mark = Array.from(document.getElementById(id).querySelectorAll("use, path")).find((e) => !e.closest("defs"));
+  mark.scrollIntoView({block: "center", inline: "center"});
+  const r = mark.getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height, scrollX: window.scrollX, scrollY: window.scrollY};
+}
+"""
+
+# What the browser shows on hover: the <title> of the innermost hovered element that has one, and whose it is.
+HOVERED_TITLE_JS = """
+() => {
+  const hovered = Array.from(document.querySelectorAll(":hover")).pop();
+  for (let el = hovered; el; el = el.parentElement) {
+    const title = Array.from(el.children).find((c) => c.tagName.toLowerCase() === "title");
+    if (title) return {text: title.textContent, owner: el.id};
+  }
+  return null;
+}
+"""
+
+
+def hover_marks(page, view: str) -> list[dict]:
+    """Hover the middle of each mark of a chart that carries a tooltip; what shows, and where the mark is on the page."""
+    hovers = []
+    for mark in page.evaluate(TIP_MARKS_JS, view):
+        box = page.evaluate(MARK_BOX_JS, mark)
+        if box["width"] == 0 or box["height"] == 0:
+            hovers.append({"mark": mark, "box": box, "shown": None, "drawn": False})
+            continue
+        spot = {"x": box["x"] + box["width"] / 2 + box["scrollX"], "y": box["y"] + box["height"] / 2 + box["scrollY"]}
+        page.mouse.move(spot["x"] - box["scrollX"], spot["y"] - box["scrollY"])
+        shown = page.evaluate(HOVERED_TITLE_JS)
+        # a mark drawn over the one aimed at shows its own tooltip: that mark is the one to compare with its data
+        owner_box = page.evaluate(MARK_BOX_JS, shown["owner"]) if shown and shown["owner"] != mark else box
+        hovers.append({"mark": mark, "spot": spot, "box": owner_box, "shown": shown, "drawn": True})
+    return hovers
+
+# The first screen a reader sees, on a laptop and on a phone.
+FIRST_SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
+
+# Where the page's opening parts stand, in the window as first shown: the sentence on where the country stands, the
+# counts of the claims check, the chart, and the contents after them.
+LEAD_JS = """
+() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+  const chart = Array.from(document.querySelectorAll("#lead-chart .chart")).find((c) => c.getBoundingClientRect().width > 0);
+  return {
+    position: box(document.querySelector("#summary p")), positionText: document.querySelector("#summary p").textContent,
+    counts: box(document.querySelector("#summary ul.counts")),
+    countsText: Array.from(document.querySelectorAll("#summary ul.counts li")).map((li) => li.textContent.trim()),
+    chart: box(chart), contents: box(document.querySelector("nav.contents")), height: window.innerHeight,
+  };
+}
+"""
+
+# The page's height, and how many of its tables are open when it loads.
+HEIGHT_JS = """
+() => ({height: document.documentElement.scrollHeight,
+        open: document.querySelectorAll("details[open]").length,
+        closed: document.querySelectorAll("details:not([open])").length})
 """

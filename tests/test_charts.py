@@ -1,5 +1,7 @@
 """Chart drawing: tooltips on every point, ids of its own, and text laid out clear of the plot and of itself."""
 import re
+from types import SimpleNamespace
+from xml.etree import ElementTree
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -7,25 +9,33 @@ import pandas as pd
 import pytest
 from matplotlib.transforms import Bbox
 
+from helpers.analysis import findings, tables
 from helpers.charts import draw
 from helpers.i18n import SOURCE_LANGUAGE, language
 
+SVG = "{http://www.w3.org/2000/svg}"
 
-@pytest.mark.parametrize("count", [1, 2, 3, 12])  # few points: each marker written out; more: <use> of one marker
-def test_each_point_of_a_scatter_gets_its_own_tooltip_in_order(count):
+
+@pytest.mark.parametrize("count", [1, 2, 12])
+def test_each_point_gets_its_own_tooltip_in_the_group_of_its_own_mark(count):
+    # each point's group holds its tooltip and the one mark drawn at that point's place: x grows with the date
     draw.apply_style()
     rows = pd.DataFrame({"date": pd.date_range("2010-01-01", periods=count, freq="YS"), "value": range(count)})
     fig, ax = plt.subplots()
     tips = draw.Tooltips("test")
-    ax.plot([0, 1], [0, 1])  # a line drawn too, whose path is no point
+    ax.plot([0, 1], [0, 1])  # a line drawn too, which carries no tooltip
     tips.add_points(ax, rows, [f"point {i} <{i}>" for i in range(count)], marker="o", s=40)
     svg = draw.svg_bytes(fig, tips.prefix, tips).decode("utf-8")
     plt.close(fig)
-    tipped = re.findall(r"<g><title>([^<]*)</title><(use|path) [^>]*/></g>", svg)
-    assert [text for text, _ in tipped] == [f"point {i} &lt;{i}&gt;" for i in range(count)]
-    # each tooltip wraps one point, at the place of that point: x grows with the date
-    marks = re.findall(r'<g><title>[^<]*</title><use [^>]*\sx="([\d.]+)"', svg)
-    assert marks == sorted(marks, key=float)
+    root = ElementTree.fromstring(svg)
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("test-tip")]
+    assert [g.find(f"{SVG}title").text for g in groups] == [f"point {i} <{i}>" for i in range(count)]
+    for group in groups:
+        assert list(group)[0].tag == f"{SVG}title", "the tooltip comes first in its group"
+        drawn = [use for use in group.iter(f"{SVG}use")]
+        assert len(drawn) == 1, f"{len(drawn)} marks drawn in one point's group"
+    xs = [float(next(g.iter(f"{SVG}use")).get("x")) for g in groups]
+    assert xs == sorted(xs) and len(set(xs)) == count
 
 
 def official_ranks(indicators: list[str]) -> pd.DataFrame:
@@ -40,14 +50,16 @@ def official_ranks(indicators: list[str]) -> pd.DataFrame:
 # A language can write a title, the value axis's title and each name of the legend at twice the English length.
 LONG = {"title": "A title that runs on " * 5,
         "axis": "Rank among the 193 United Nations member states in the index, written at length (1 = the best rank)",
-        "name": "The {} series of a long-named index of the United Nations survey"}
-SHORT = {"title": "Ranks", "axis": "Rank", "name": "{}"}
+        "name": "The {} series of a long-named index of the United Nations survey",
+        "x": "The date of each count, as the article states it or as it is inferred where the text gives none"}
+SHORT = {"title": "Ranks", "axis": "Rank", "name": "{}", "x": "Year"}
 
 
 def long_timeseries(width: float, tr, texts: dict = LONG):
     indicators = ["first", "second", "third"]
     return draw.timeseries(official_ranks(indicators), {name: texts["name"].format(name) for name in indicators},
-                           texts["title"], texts["axis"], width, draw.Tooltips("test"), tr, invert=True, rank_of=193)
+                           texts["title"], texts["axis"], width, draw.Tooltips("test"), tr, invert=True, rank_of=193,
+                           x_label=texts["x"])
 
 
 def long_country_lines(width: float, tr, texts: dict = LONG):
@@ -67,7 +79,7 @@ def long_components(width: float, tr, texts: dict = LONG):
 
 
 def long_progress(width: float, tr, texts: dict = LONG):
-    progress = pd.DataFrame([{"indicator": indicator, "latest": latest, "latest_period": "2023", "target": "80",
+    progress = pd.DataFrame([{"indicator": indicator, "latest": latest, "latest_period": "2023", "target": "80", "target_qualifier": "at_least",
                               "target_year": "2025", "latest_figure": "s001-01", "target_figure": "s001-02"}
                              for indicator, latest in [("first", "45"), ("second", None)]])
     labels = {indicator: texts["name"].format(indicator) for indicator in progress["indicator"]}
@@ -173,3 +185,54 @@ def test_every_id_and_reference_is_the_charts_own_and_colours_stay():
         assert references and set(references) <= set(ids), "a reference to an element the chart does not hold"
         assert draw.PALETTE[0].lower() in svg, "a colour written as #rrggbb is left as it is"
     assert not set(re.findall(r'\sid="([^"]+)"', svgs[0])) & set(re.findall(r'\sid="([^"]+)"', svgs[1]))
+
+
+ENGLISH = language(SOURCE_LANGUAGE)
+
+
+@pytest.mark.parametrize("row, written", [
+    ({"value": 50, "unit": "percent", "qualifier": "approx", "value_low": 45, "value_high": 55}, "45%–55%"),
+    ({"value": 0.71, "unit": "index", "qualifier": "exact"}, "0.71"),
+    ({"value": 0.77091, "unit": "index", "qualifier": "exact"}, "0.7709"),
+    ({"value": 50, "unit": "rank", "qualifier": "at_most"}, "top 50"),
+    ({"value": 80, "unit": "percent", "qualifier": "at_least"}, "≥80%"),
+    ({"value": 86, "unit": "rank", "qualifier": "exact", "denominator": "193"}, "86/193"),
+])
+def test_a_value_is_written_as_its_source_bounds_it(row, written):
+    # a range stays a range, no decimals beyond the value's, a rank target is a place in the top N, a bound its sign
+    assert findings.value_label(row, ENGLISH) == written
+
+
+def test_an_observed_value_and_one_derived_from_another_claim_stay_two_steps():
+    rows = pd.DataFrame([{"period": "2020", "value": "86", "unit": "rank", "qualifier": "exact", "kind": kind,
+                          "source_id": source, "figure_id": f"{source}-01", "denominator": None}
+                         for kind, source in [("observed", "s001"), ("derived", "s004")]])
+    rows["kind"] = pd.Categorical(rows["kind"], categories=tables.KIND_ORDER, ordered=True)  # as the clean layer reads it
+    assert findings.series_text("EGDI rank", rows, ENGLISH) == "EGDI rank: 86 (2020; s001) → 86 (2020, derived; s004)"
+
+
+def test_a_rank_the_project_computes_says_so_and_a_shared_rank_says_by_how_many():
+    official = pd.DataFrame([{"indicator": "osi_rank", "country": country, "period": "2018", "value": value,
+                              "unit": "rank", "dataset": "un_egov_2018"}
+                             for country, value in [("VNM", "59"), ("THA", "59"), ("SGP", "1"), ("LAO", "59")]])
+    data = SimpleNamespace(official=official)
+    rows = tables.official_series(data, ["osi_rank"], ["VNM", "SGP"])
+    assert rows.set_index("country")["tied"].to_dict() == {"VNM": 3, "SGP": 1}
+    tips = {row["country"]: draw.point_tip(row, "OSI rank", ENGLISH) for _, row in rows.iterrows()}
+    assert tips["VNM"] == "OSI rank: 59 (2018), computed from the UN's scores, tied with 2 other members (un_egov_2018)"
+    assert tips["SGP"] == "OSI rank: 1 (2018), computed from the UN's scores (un_egov_2018)"
+
+
+def test_the_progress_chart_draws_and_names_a_bar_only_where_a_value_is_observed():
+    draw.apply_style()
+    for latest, bars in [(["45", None], 1), ([None, None], 0)]:
+        progress = pd.DataFrame([{"indicator": name, "latest": value, "latest_period": "2023", "target": "80",
+                                  "target_qualifier": "at_least", "target_year": "2025", "latest_figure": "s001-01",
+                                  "target_figure": "s001-02"} for name, value in zip(["first", "second"], latest)])
+        tips = draw.Tooltips("test")
+        fig = draw.progress_bars(progress, {"first": "first", "second": "second"}, "Progress", 8.0, tips, ENGLISH)
+        names = [text.get_text() for text in fig.legends[0].get_texts()]
+        drawn = [patch for patch in fig.axes[0].patches if patch.get_width() > 0]
+        plt.close(fig)
+        assert len(drawn) == bars and ("latest observed" in names) == bool(bars)
+        assert sum("≥80%" in text for text in tips.texts.values()) == 2, "each target keeps its qualifier"

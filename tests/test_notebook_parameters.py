@@ -36,7 +36,7 @@ def test_other_parameters_select_other_data(cut_off_run):
 
 def test_a_selection_without_data_shows_an_empty_state_note(cut_off_run):
     economy = outputs_text(cut_off_run / "05-digital-economy.ipynb")
-    assert "no figures in the selection (VNM, 2020-2030, published by 2023-06-30)" in economy
+    assert "no figures in the selection (Vietnam, 2020-2030, published by 2023-06-30)" in economy
     sidecar = json.loads((cut_off_run / "figures" / "digital_economy_growth.json").read_text())
     assert sidecar["empty"] is True and not (cut_off_run / "figures" / "digital_economy_growth.png").exists()
 
@@ -82,12 +82,12 @@ def test_another_country_gets_its_official_series_and_its_place_among_its_neighb
     ranks = outputs_text(thailand_run / "02-egov-ranks.ipynb")
     assert "UN E-Government Development Index rank, official: 76 (2010)" in ranks
     assert "→ 52 (2024)" in ranks
-    assert "THA is 2nd of the 11 in Southeast Asia and 52nd of 193 UN members." in ranks
-    assert "The articles state no EGDI rank target for THA." in ranks
+    assert "Thailand is 2nd of the 11 in Southeast Asia and 52nd of 193 UN members." in ranks
+    assert "The articles state no EGDI rank target for Thailand." in ranks
     assert "VNM" not in outputs_text(thailand_run / "02-egov-ranks.ipynb").split("EGDI rank of the 11 members")[0]
 
 
 def test_a_notebook_only_viet_nams_sources_feed_says_so_for_another_country(thailand_run):
     accounts = outputs_text(thailand_run / "03-vneid-accounts.ipynb")
-    assert "the articles report these figures for VNM only, none for THA" in accounts
+    assert "the articles report these figures for Vietnam only, none for Thailand" in accounts
     assert not list((thailand_run / "figures").glob("vneid*.svg")), "no empty chart is drawn"

@@ -214,6 +214,6 @@ def test_a_notebooks_table_in_vietnamese_has_vietnamese_headings_words_and_perio
     table = pd.DataFrame({"indicator": ["vneid_accounts"], "period": ["2024-08-31"], "value_text": ["55,25 triệu"],
                           "kind": ["observed"], "source_id": ["s002"], "figure_id": ["s002-06"]})
     shown = table_in_language(table, i18n.language("vi"))
-    assert list(shown.columns) == ["chỉ tiêu", "thời kỳ", "giá trị (hiển thị)", "loại", "mã nguồn", "mã số liệu"]
+    assert list(shown.columns) == ["Chỉ tiêu", "Thời kỳ", "Giá trị được nêu", "Loại", "Bài viết nguồn", "Số liệu"]
     assert shown.iloc[0].tolist() == ["vneid_accounts", "31/08/2024", "55,25 triệu", "quan sát", "s002", "s002-06"]
     assert table_in_language(table, i18n.language("en")) is table

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pycountry
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -89,34 +91,48 @@ VOCABULARY = {
     "observed": N_("observed"), "derived": N_("derived"), "target": N_("target"), "official": N_("official"),
     "exact": N_("exact"), "approx": N_("approx"), "at_least": N_("at least"), "at_most": N_("at most"),
     "agrees": N_("agrees"), "differs": N_("differs"), "not_checked": N_("not checked"),
-    "warning": N_("warning"), "error": N_("error"), "unknown": N_("unknown"),  # an outlet the text does not name
+    "not_comparable": N_("not comparable"), "no_public_series": N_("no public series"),
+    "target_met": N_("target met"), "target_not_met": N_("target not met"),
+    "target_not_yet_known": N_("target: not yet known"),
+    "warning": N_("warning"), "error": N_("error"),
+    "unknown": N_("outlet not named"),  # the outlet of a document that does not name it
     "rank": N_("rank"), "count": N_("count"), "percent": N_("percent"), "index": N_("index"), "times": N_("times"),
 }
 
 
-# The data's columns under the headings a reader sees, in the report's tables and the notebooks' (ids stay as they
-# are); their cells are written the language's way: periods as periods, numbers as numbers, vocabularies as words.
+# The data's columns under the headings a reader sees, in words, in the report's tables and the notebooks' (ids stay
+# as they are in the data); their cells are written the language's way: periods as periods, numbers as numbers,
+# vocabularies as words.
 HEADINGS = {
-    "indicator": N_("indicator"), "title": N_("title"), "period": N_("period"), "value": N_("value"),
-    "unit": N_("unit"), "kind": N_("kind"), "qualifier": N_("qualifier"), "target": N_("target"),
-    "target_year": N_("target_year"), "latest": N_("latest"), "latest_period": N_("latest_period"), "gap": N_("gap"),
-    "value_num": N_("value_num"), "value_den": N_("value_den"), "ratio_percent": N_("ratio_percent"),
-    "population": N_("population"), "share_percent": N_("share_percent"), "source_id": N_("source_id"),
-    "figure_id": N_("figure_id"), "figure_id_num": N_("figure_id_num"), "figure_id_den": N_("figure_id_den"),
-    "target_figure": N_("target_figure"), "latest_figure": N_("latest_figure"), "dataset": N_("dataset"),
-    "note": N_("note"), "period_basis": N_("period_basis"), "check": N_("check"), "severity": N_("severity"),
-    "figure_ids": N_("figure_ids"), "message": N_("message"), "claim_value": N_("claim_value"),
-    "official_value": N_("official_value"), "verdict": N_("verdict"), "reason": N_("reason"),
-    "value_text": N_("value_text"), "country": N_("country"), "denominator": N_("denominator"),
-    "value_low": N_("value_low"), "value_high": N_("value_high"), "alt_value": N_("alt_value"),
-    "alt_unit": N_("alt_unit"), "published": N_("published"), "relates_to": N_("relates_to"),
-    "value_raw": N_("value_raw"), "quote": N_("quote"),
+    "indicator": N_("Indicator"), "title": N_("Title"), "period": N_("Period"), "value": N_("Value"),
+    "unit": N_("Unit"), "kind": N_("Kind"), "qualifier": N_("Precision"), "target": N_("Target"),
+    "target_year": N_("Target year"), "latest": N_("Latest value"), "latest_period": N_("Period of the latest value"),
+    "gap": N_("Gap (percentage points)"), "value_num": N_("Numerator"), "value_den": N_("Denominator"),
+    "ratio_percent": N_("Ratio (%)"), "population": N_("Population"), "share_percent": N_("Share of the population (%)"),
+    "source_id": N_("Source"), "figure_id": N_("Figure"), "figure_id_num": N_("Numerator's figure"),
+    "figure_id_den": N_("Denominator's figure"), "target_figure": N_("Target's figure"),
+    "latest_figure": N_("Latest value's figure"), "dataset": N_("Dataset"), "note": N_("Note"),
+    "period_basis": N_("How the period is known"), "check": N_("Check"), "severity": N_("Severity"),
+    "figure_ids": N_("Figures"), "message": N_("Finding"), "claim_value": N_("Value claimed"),
+    "official_value": N_("Official value"), "verdict": N_("Verdict"), "reason": N_("Reason"),
+    "value_text": N_("Value stated"), "country": N_("Country"), "denominator": N_("Out of"),
+    "value_low": N_("Low end"), "value_high": N_("High end"), "alt_value": N_("Other value"),
+    "alt_unit": N_("Unit of the other value"), "published": N_("Published"), "relates_to": N_("Relates to"),
+    "value_raw": N_("Value as written"), "quote": N_("Quote"),
 }
 
 
 def heading(name: str, tr: Language) -> str:
     """A column of the data under its heading in the language; a column without one keeps its name."""
     return tr._(HEADINGS[name]) if name in HEADINGS else name
+
+
+@functools.cache
+def country_name(code: str, lang: str) -> str:
+    """A country's name in a language, as the Unicode CLDR writes it (Babel's territory names): VNM is Vietnam in
+    English, Việt Nam in Vietnamese. The data keep the ISO 3166 alpha-3 code; a code CLDR does not know stays as it is."""
+    country = pycountry.countries.get(alpha_3=code)
+    return Locale.parse(lang).territories.get(country.alpha_2, code) if country else code
 
 
 def word(code: str, tr: Language) -> str:

@@ -43,7 +43,8 @@ def number_text(value: float, unit: str, decimals: int = 2, locale: str = SOURCE
     6285.7 count -> '6,286'; 28 percent -> '28%'; 4.5 times -> '4.5 times'; 0.77091 index -> '0.7709';
     86 rank -> '86'.
 
-    Counts below a million are whole; indexes keep the four decimals the UN publishes.
+    Counts below a million are whole; an index has the decimals it has, up to the four the UN publishes (a claim's
+    0.71 stays 0.71).
     """
     value = float(value)
     if unit == "percent":
@@ -52,7 +53,7 @@ def number_text(value: float, unit: str, decimals: int = 2, locale: str = SOURCE
         return language(locale)._("{number} times", number=plain(value, decimals, locale))
     if unit == "index":
         # rounded first, as the value is stored (binary), not as its shortest decimal repr, which Babel would round
-        return format_decimal(round(value, 4), format="0.0000", locale=locale)
+        return format_decimal(round(value, 4), format="0.0###", locale=locale)
     if unit in ("count", "vnd", "usd"):
         text = (format_compact_decimal(value, format_type="long", fraction_digits=decimals, locale=locale)
                 if abs(value) >= SCALED_FROM else plain(value, 0, locale))
@@ -79,15 +80,18 @@ WORD_COLUMNS = {"unit", "alt_unit", "kind", "qualifier", "severity", "verdict"}
 
 
 def cell_text(column: str, value: str, tr: Language) -> str:
-    """A table cell as the language writes it; in English, the data as it is in its file."""
-    if tr.code == SOURCE_LANGUAGE or not value:
+    """A table cell as the language writes it: the words of a vocabulary as words in every language ("at least", not
+    at_least); in English, any other cell as it is in its file."""
+    if not value:
+        return value
+    if column in WORD_COLUMNS:
+        return word(value, tr)
+    if tr.code == SOURCE_LANGUAGE:
         return value
     if column in PERIOD_COLUMNS:
         return period_text(value, tr.code)
     if column in NUMBER_COLUMNS:
         return plain(value, 6, tr.code)
-    if column in WORD_COLUMNS:
-        return word(value, tr)
     return value
 
 

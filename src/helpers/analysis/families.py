@@ -11,9 +11,10 @@ import pandas as pd
 
 from helpers.analysis import tables
 from helpers.analysis.findings import by_year, official_text, ordinal, series_text, targets_text, value_label
-from helpers.i18n import N_, Language, word
+from helpers.i18n import N_, Language, country_name, word
 from helpers.numbers import Bounded, bounded_text, number_text, period_text, plain
 from helpers.analysis.tables import KIND_ORDER, CleanData, Selection
+from helpers.data.official import COMPUTED_RANKS
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Chart:
     invert: bool = False  # ranks: 1 at the top
     highlight: str = ""  # the country picked out among others
     rank_of: int | None = None  # for ranks: how many are ranked, so that the axis shows the whole range
+    x_label: str = ""  # what the time axis measures: survey editions, years, the dates of counts
 
 
 @dataclass
@@ -45,13 +47,18 @@ class View:
         return self.findings[self.headline] if self.findings else ""
 
 
+def names_of(countries, tr: Language) -> str:
+    """Countries by their names in the language, in the order given."""
+    return ", ".join(country_name(code, tr.code) for code in countries)
+
+
 def labels(data: CleanData, indicators, tr: Language) -> dict[str, str]:
     return {i: data.title(i, tr) for i in indicators}
 
 
 def span(chosen: Selection) -> str:
     tr = chosen.language
-    years = f"{chosen.country}, {chosen.start_year}-{chosen.end_year}"
+    years = f"{country_name(chosen.country, tr.code)}, {chosen.start_year}-{chosen.end_year}"
     return (tr._("{years}, published by {date}", years=years, date=period_text(chosen.as_of.isoformat(), tr.code))
             if chosen.as_of else years)
 
@@ -63,7 +70,8 @@ def no_data(data: CleanData, name: str, title: str, chosen: Selection, indicator
     if indicators and chosen.country not in reported:
         return not_applicable(name, title, tr._("the articles report these figures for {countries} only, none for "
                                                 "{country}, and no official series here covers them",
-                                                countries=", ".join(sorted(reported)), country=chosen.country), tr)
+                                                countries=names_of(sorted(reported), tr),
+                                                country=country_name(chosen.country, tr.code)), tr)
     return not_applicable(name, title, tr._("no figures in the selection ({span}); widen the years or move as_of "
                                             "later", span=span(chosen)), tr)
 
@@ -74,7 +82,7 @@ def not_applicable(name: str, title: str, message: str, tr: Language) -> View:
 
 
 def series_view(data: CleanData, chosen: Selection, name: str, title: str, indicators: list[str], y_label: str,
-                invert: bool = False, kinds=("observed", "derived", "target")) -> View:
+                x_label: str, invert: bool = False, kinds=("observed", "derived", "target")) -> View:
     tr = chosen.language
     rows = tables.select(data, chosen, indicators, kinds)
     if rows.empty:
@@ -84,7 +92,8 @@ def series_view(data: CleanData, chosen: Selection, name: str, title: str, indic
     lines = [series_text(names[i], rows[rows["indicator"] == i], tr) for i in present]
     lines += [line for i in present for line in targets_text(names[i], rows[rows["indicator"] == i], tr)]
     alt = chart_alt(title, [names[i] for i in present], chosen, lines)
-    return View(name, title, rows, Chart("timeseries", names, y_label, invert), alt, lines, language=tr)
+    return View(name, title, rows, Chart("timeseries", names, y_label, invert, x_label=x_label), alt, lines,
+                language=tr)
 
 
 def chart_alt(title: str, names: list[str], chosen: Selection, lines: list[str]) -> str:
@@ -98,6 +107,8 @@ def chart_alt(title: str, names: list[str], chosen: Selection, lines: list[str])
 RANK_AXIS = N_("Rank among {members} UN member states (1 = best)")
 ASEAN_AXIS = N_("Rank among the 11 Southeast Asian members (1 = best)")
 INDEX_AXIS = N_("Index (0-1, 1 = best)")
+EDITION_AXIS = N_("UN E-Government Survey edition")
+COUNT_DATE_AXIS = N_("Date of the count (stated, or inferred: see the table)")
 
 
 def survey_members(data: CleanData) -> int:
@@ -161,20 +172,23 @@ def official_with_claims(data: CleanData, chosen: Selection, name: str, title: s
     rows = pd.concat([official, claims], ignore_index=True)
     names = labels(data, indicators, tr)
     present = [i for i in indicators if i in set(rows["indicator"])]
-    lines = [official_text(tr._("{indicator}, official", indicator=names[i]), official[official["indicator"] == i], tr)
+    lines = [official_text(tr._("{indicator}, computed from the UN's scores", indicator=names[i])
+                           if i in COMPUTED_RANKS else tr._("{indicator}, official", indicator=names[i]),
+                           official[official["indicator"] == i], tr)
              for i in present if i in set(official["indicator"])]
     lines += [series_text(tr._("{indicator}, as the articles state it", indicator=names[i]),
                           claims[claims["indicator"] == i], tr) for i in present if i in set(claims["indicator"])]
     lines += verdict_lines(data, claims, tr)
     alt = chart_alt(title, [names[i] for i in present], chosen, lines)
-    return View(name, title, rows, Chart("timeseries", names, y_label, invert, rank_of=rank_of), alt, lines,
+    return View(name, title, rows, Chart("timeseries", names, y_label, invert, rank_of=rank_of,
+                                         x_label=tr._(EDITION_AXIS)), alt, lines,
                 extra_source=official_source(data, rows), language=tr)
 
 
 def egov_global_ranks(data: CleanData, chosen: Selection) -> View:
     tr = chosen.language
     return official_with_claims(data, chosen, "egov_global_ranks",
-                                tr._("{country}: UN e-government ranks", country=chosen.country),
+                                tr._("{country}: UN e-government ranks", country=country_name(chosen.country, tr.code)),
                                 ["egdi_rank", "osi_rank", "open_data_rank"], rank_axis(data, tr),
                                 rank_of=survey_members(data))
 
@@ -182,7 +196,8 @@ def egov_global_ranks(data: CleanData, chosen: Selection) -> View:
 def egov_indexes(data: CleanData, chosen: Selection) -> View:
     tr = chosen.language
     return official_with_claims(data, chosen, "egov_indexes",
-                                tr._("{country}: EGDI and Online Service Index", country=chosen.country),
+                                tr._("{country}: EGDI and Online Service Index",
+                                    country=country_name(chosen.country, tr.code)),
                                 ["egdi", "osi"], tr._(INDEX_AXIS), invert=False)
 
 
@@ -191,12 +206,13 @@ def asean_place(data: CleanData, chosen: Selection) -> str | None:
     if chosen.country in tables.asean_members(data):
         return None
     return chosen.language._("{country} is not one of the 11 Southeast Asian members ({members}); this comparison "
-                             "is drawn for them", country=chosen.country, members=", ".join(tables.asean_members(data)))
+                             "is drawn for them", country=country_name(chosen.country, chosen.language.code),
+                             members=names_of(tables.asean_members(data), chosen.language))
 
 
 def egov_asean_ranks(data: CleanData, chosen: Selection) -> View:
     tr = chosen.language
-    title = tr._("{country}: e-government ranks in Southeast Asia", country=chosen.country)
+    title = tr._("{country}: e-government ranks in Southeast Asia", country=country_name(chosen.country, tr.code))
     if asean_place(data, chosen):
         return not_applicable("egov_asean_ranks", title, asean_place(data, chosen), tr)
     return official_with_claims(data, chosen, "egov_asean_ranks", title, ["egdi_rank_asean", "osi_rank_asean"],
@@ -213,12 +229,12 @@ def egov_asean_over_time(data: CleanData, chosen: Selection) -> View:
     if rows.empty:
         return no_data(data, name, title, chosen)
     latest = rows[rows["period"] == rows["period"].max()].sort_values("value")
-    order = ", ".join(f"{r['country']} {r['value']}" for _, r in latest.iterrows())
+    order = ", ".join(f"{country_name(r['country'], tr.code)} {r['value']}" for _, r in latest.iterrows())
     place = int(latest.reset_index(drop=True).index[latest["country"].to_numpy() == chosen.country][0]) + 1
     lines = [tr._("{edition} edition, EGDI rank of the 11 members: {order}.", edition=latest["period"].iloc[0],
                   order=order),
              tr._("{country} is {place} of the 11 in Southeast Asia and {rank} of {members} UN members.",
-                  country=chosen.country, place=ordinal(place, tr),
+                  country=country_name(chosen.country, tr.code), place=ordinal(place, tr),
                   rank=ordinal(int(latest.set_index("country").at[chosen.country, "value"]), tr),
                   members=survey_members(data))]
     alt = f"{title}, {period_span(list(rows['period']))}. " + " ".join(lines)
@@ -246,10 +262,10 @@ def egov_asean_components(data: CleanData, chosen: Selection) -> View:
                                 median=number_text(median[i], "index", locale=tr.code))
                            for i in ["egdi", "osi", "hci", "tii"])
     lines = [tr._("{edition} edition, {country}: {components}.", edition=rows["period"].iloc[0],
-                  country=chosen.country, components=components)]
+                  country=country_name(chosen.country, tr.code), components=components)]
     weakest = min(["osi", "hci", "tii"], key=lambda i: mine[i] - median[i])
     lines.append(tr._("Against the regional median, {country}'s weakest component is the {component}.",
-                      country=chosen.country, component=names[weakest]))
+                      country=country_name(chosen.country, tr.code), component=names[weakest]))
     alt = f"{title}. " + " ".join(lines)
     return View(name, title, rows, Chart("components", names, tr._(INDEX_AXIS), highlight=chosen.country),
                 alt, lines, extra_source=official_source(data, rows), language=tr)
@@ -258,7 +274,8 @@ def egov_asean_components(data: CleanData, chosen: Selection) -> View:
 def egov_top50(data: CleanData, chosen: Selection) -> View:
     """The latest official EGDI rank against the 'top 50' target, with the target year each document gives."""
     tr = chosen.language
-    name, title = "egov_top50", tr._("{country}: EGDI rank and the top-50 target", country=chosen.country)
+    name, title = "egov_top50", tr._("{country}: EGDI rank and the top-50 target",
+                                     country=country_name(chosen.country, tr.code))
     official = tables.official_series(data, ["egdi_rank"], [chosen.country], chosen.start_year, chosen.end_year)
     targets = tables.select(data, chosen, ["egdi_rank"], ("target",))
     if official.empty and targets.empty:
@@ -270,7 +287,8 @@ def egov_top50(data: CleanData, chosen: Selection) -> View:
         lines.append(tr._("Latest official rank: {rank} of {members} (UN E-Government Survey {edition}).",
                           rank=latest["value"], members=survey_members(data), edition=latest["period"]))
     if targets.empty:
-        lines.append(tr._("The articles state no EGDI rank target for {country}.", country=chosen.country))
+        lines.append(tr._("The articles state no EGDI rank target for {country}.",
+                          country=country_name(chosen.country, tr.code)))
     elif not official.empty:
         goal = int(targets["value"].min())
         lines.append(tr.n_("Distance to the top-{goal} target: {count} place (official rank {rank} in {edition}).",
@@ -284,14 +302,16 @@ def egov_top50(data: CleanData, chosen: Selection) -> View:
                           years=by))
     names = labels(data, ["egdi_rank"], tr)
     alt = f"{title}. " + " ".join(lines)
-    return View(name, title, rows, Chart("timeseries", names, rank_axis(data, tr), True, rank_of=survey_members(data)),
+    return View(name, title, rows, Chart("timeseries", names, rank_axis(data, tr), True, rank_of=survey_members(data),
+                                         x_label=tr._("Survey edition; a target at its target year")),
                 alt, lines, headline=1 if len(lines) > 1 else 0, extra_source=official_source(data, rows), language=tr)
 
 
 # ------------------------------------------------------------------ VNeID and chip-based ID cards
 
 def count_series(data: CleanData, chosen: Selection, indicator: str, name: str, title: str, y_label: str) -> View:
-    return series_view(data, chosen, name, title, [indicator], y_label, kinds=("observed", "derived"))
+    return series_view(data, chosen, name, title, [indicator], y_label, chosen.language._(COUNT_DATE_AXIS),
+                       kinds=("observed", "derived"))
 
 
 def vneid_accounts(data: CleanData, chosen: Selection) -> View:
@@ -348,7 +368,8 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
     names = {f"{count_indicator}_share": tr._("{indicator} / population (computed)",
                                               indicator=data.title(count_indicator, tr)),
              share_indicator: tr._("{indicator} (as stated)", indicator=data.title(share_indicator, tr))}
-    return View(name, title, plotted, Chart("timeseries", names, tr._("Percent of the population")),
+    return View(name, title, plotted, Chart("timeseries", names, tr._("Percent of the population"),
+                                                                  x_label=tr._(COUNT_DATE_AXIS)),
                 f"{title}. " + " ".join(lines), lines, headline=-1,
                 extra_source=official_source(data, people[people["period"].isin(set(shares["population_period"]))]),
                 language=tr)
@@ -384,7 +405,8 @@ def ratio_view(data: CleanData, chosen: Selection, numerator: str, denominator: 
     names = {f"{numerator}_per_{denominator}": tr._("{numerator} per {denominator}",
                                                     numerator=data.title(numerator, tr),
                                                     denominator=data.title(denominator, tr))}
-    view = View(name, title, plotted, Chart("timeseries", names, tr._("Percent")), f"{title}. " + " ".join(lines),
+    view = View(name, title, plotted, Chart("timeseries", names, tr._("Percent"), x_label=tr._(COUNT_DATE_AXIS)),
+                f"{title}. " + " ".join(lines),
                 lines, headline=-1, language=tr)
     cited = pd.concat([top, bottom])
     view.data.attrs["source_rows"] = cited[cited["period"].isin(set(ratios["period"]))]
@@ -404,14 +426,14 @@ def denominator_row(merged) -> dict:
 def digital_economy_growth(data: CleanData, chosen: Selection) -> View:
     tr = chosen.language
     return series_view(data, chosen, "digital_economy_growth", tr._("Digital economy growth per year"),
-                       ["digital_economy_growth"], tr._("Growth on the previous year (%)"))
+                       ["digital_economy_growth"], tr._("Growth on the previous year (%)"), tr._("Year"))
 
 
 def digital_economy_growth_rank(data: CleanData, chosen: Selection) -> View:
     tr = chosen.language
     return series_view(data, chosen, "digital_economy_growth_rank_asean", tr._("Digital economy growth: rank in ASEAN"),
                        ["digital_economy_growth_rank_asean"], tr._("Rank among ASEAN members (1 = fastest)"),
-                       invert=True)
+                       tr._("Year"), invert=True)
 
 
 def digital_economy_gdp(data: CleanData, chosen: Selection) -> View:
@@ -423,7 +445,8 @@ def digital_economy_gdp(data: CleanData, chosen: Selection) -> View:
 def online_public_services(data: CleanData, chosen: Selection) -> View:
     tr = chosen.language
     return series_view(data, chosen, "online_public_services", tr._("Public services provided online"),
-                       ["online_public_services", "public_services_total"], tr._("Number of services"))
+                       ["online_public_services", "public_services_total"], tr._("Number of services"),
+                       tr._(COUNT_DATE_AXIS))
 
 
 def services_progress(data: CleanData, chosen: Selection) -> View:
@@ -466,7 +489,8 @@ def progress_view(data: CleanData, chosen: Selection, family: str, name: str, ti
                       period=period_text(p["latest_period"], tr.code),
                       gap=number_text(p["gap"], "points", locale=tr.code)))
         lines.append(tr._("{indicator}: target {target} {by_year} ({figure}); {where}", indicator=names[p["indicator"]],
-                          target=number_text(p["target"], "percent", locale=tr.code),
+                          target=value_label({"value": p["target"], "unit": "percent",
+                                              "qualifier": p["target_qualifier"]}, tr),
                           by_year=by_year(p["target_year"], tr), figure=p["target_figure"], where=where))
     source_rows = rows[rows["figure_id"].isin(set(progress["target_figure"]) | set(progress["latest_figure"].dropna()))]
     view = View(name, title, progress, Chart("progress", names), f"{title}. " + " ".join(lines), lines, language=tr)
@@ -488,6 +512,7 @@ def claims_table(data: CleanData, chosen: Selection, family: str, name: str, tit
     kinds = table["kind"].astype(str).value_counts()
     claims = tr.n_("{count} claim", "{count} claims", len(table))
     sources = tr.n_("{count} source", "{count} sources", table["source_id"].nunique())
-    lines = [tr._("{claims} from {sources}: {kinds}.", claims=claims, sources=sources,
+    # says what it counts: the claims of this table, not of the articles as a whole
+    lines = [tr._("{title}: {claims} from {sources} ({kinds}).", title=title, claims=claims, sources=sources,
                   kinds=", ".join(f"{kinds[k]} {word(k, tr)}" for k in KIND_ORDER if k in kinds))]
     return View(name, title, table, None, f"{title}. " + " ".join(lines), lines, language=tr)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from helpers import i18n, params, paths
 from helpers.data.clean import latest_day, whole_or_float
+from helpers.data.official import COMPUTED_RANKS
 from helpers.numbers import Bounded, ratio
 
 KIND_ORDER = ["observed", "derived", "target"]
@@ -124,8 +125,18 @@ def official_series(data: CleanData, indicators: list[str], countries, start_yea
     year = rows["period"].astype(int)
     if start_year is not None:
         rows = rows[year.between(start_year, end_year)]
-    rows = rows.assign(kind="official", qualifier="exact", date=rows["period"].map(period_date))
+    rows = rows.assign(kind="official", qualifier="exact", date=rows["period"].map(period_date),
+                       computed=rows["indicator"].isin(COMPUTED_RANKS), tied=tied_members(data.official, rows))
     return rows.sort_values(["indicator", "country", "period"], ignore_index=True)
+
+
+def tied_members(official: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """For each rank of `rows`, how many members of its edition hold the same rank (1: none other); 1 for any other
+    value. A rank computed from rounded scores can be shared (the 2018 OSI rank 59 by six members)."""
+    ranks = official[official["unit"] == "rank"]
+    sharing = ranks.groupby(["indicator", "period", "value"]).size()
+    keys = list(zip(rows["indicator"], rows["period"], rows["value"]))
+    return pd.Series([int(sharing.get(key, 1)) for key in keys], index=rows.index, dtype=int)
 
 
 def asean_members(data: CleanData) -> list[str]:

@@ -7,6 +7,7 @@ tooltip (an SVG <title>: value as written, period, source, and the verbatim quot
 one). Every word drawn is in the view's language (helpers.i18n), every number and period through
 helpers.numbers; a quote stays as its source wrote it, and says so. Files are byte-identical from run to run.
 """
+import hashlib
 import io
 import re
 import textwrap
@@ -25,9 +26,10 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from helpers import paths  # noqa: E402
-from helpers.analysis.findings import value_label  # noqa: E402
+from helpers.analysis.families import EDITION_AXIS  # noqa: E402
+from helpers.analysis.findings import official_note, value_label  # noqa: E402
 from helpers.files import csv_text, json_text, write_files_atomic  # noqa: E402
-from helpers.i18n import SOURCE_LANGUAGE, Language, word  # noqa: E402
+from helpers.i18n import SOURCE_LANGUAGE, Language, country_name, word  # noqa: E402
 from helpers.numbers import number_text, period_text, plain  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -68,42 +70,32 @@ def source_line(rows: pd.DataFrame, sources: pd.DataFrame, tr: Language, officia
     return " ".join([tr._("Source:"), *(p for p in parts if p), marks if cited else ""]).strip()
 
 
-# A point of a scatter in matplotlib's SVG: a <use> of the marker defined once, or the marker's <path> written
-# out where a scatter has too few points for that to pay; never the definition itself (it has an id).
-POINT_MARK = re.compile(r"<(?:use|path) (?![^>]*\sid=)[^>]*/>")
-
-
 @dataclass
 class Tooltips:
-    """The text of each mark's tooltip, by the SVG id of the artist that draws it: one text for an artist that is
-    one mark (a bar), one text per point for a scatter."""
+    """The text of each mark's tooltip, by the SVG id of the artist that draws it. Every mark is an artist of its own
+    (a bar, one point), its `gid` set, as matplotlib documents for SVG: matplotlib writes the artist as a group with
+    that id, and `insert` puts the tooltip first in that group, where browsers show it on hover without any script."""
     prefix: str
-    texts: dict[str, str | list[str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
-    def add(self, artist, text: str | list[str]) -> None:
+    def add(self, artist, text: str) -> None:
         gid = f"{self.prefix}-tip{len(self.texts)}"
         artist.set_gid(gid)
         self.texts[gid] = text
 
     def add_points(self, ax, rows: pd.DataFrame, texts: list[str], **style) -> None:
-        """One scatter of `rows` (date, value), each point with its tooltip: one artist for them all, which
-        matplotlib lays out and draws far faster than one per point."""
-        self.add(ax.scatter(rows["date"], rows["value"].astype(float), **style), texts)
+        """Each row of `rows` (date, value) drawn as a point of its own, with its own tooltip; not clipped to the plot,
+        whose limits hold every point (so the SVG has no clip group around each)."""
+        for (_, row), text in zip(rows.iterrows(), texts, strict=True):
+            self.add(ax.scatter([row["date"]], [float(row["value"])], clip_on=False, **style), text)
 
     def insert(self, svg: str) -> str:
-        """Put each tooltip where browsers show it on hover without any script: first in its mark's group, or for
-        a scatter, in a group of its own around each point, in the order the points were given."""
+        """Each tooltip as the first child of its artist's group (<g id="gid">), which matplotlib writes once."""
         for gid, text in self.texts.items():
             start = f'<g id="{gid}">'
-            if isinstance(text, str):
-                svg = svg.replace(start, f"{start}<title>{escape(text)}</title>", 1)
-                continue
-            position = svg.index(start)
-            for tip in text:
-                mark = POINT_MARK.search(svg, position)
-                wrapped = f"<g><title>{escape(tip)}</title>{mark.group()}</g>"
-                svg = svg[:mark.start()] + wrapped + svg[mark.end():]
-                position = mark.start() + len(wrapped)
+            if svg.count(start) != 1:
+                raise ValueError(f"the SVG holds {svg.count(start)} groups with id {gid!r}, expected one")
+            svg = svg.replace(start, f"{start}<title>{escape(text)}</title>", 1)
         return svg
 
 
@@ -111,10 +103,13 @@ def point_tip(row, label: str, tr: Language) -> str:
     """A point's tooltip: what it is, its value as written, its period and where it comes from."""
     period = period_text(row["period"], tr.code)
     if row.get("kind") == "official":
-        return tr._("{label}: {value} ({period}), official ({dataset})", label=label, period=period,
-                    value=number_text(row["value"], row["unit"], locale=tr.code), dataset=row["dataset"])
-    # the value as the article wrote it is part of its quote; another language gets the value in its own format
-    written = (row.get("value_raw") if tr.code == SOURCE_LANGUAGE else None) or value_label(row, tr)
+        return tr._("{label}: {value} ({period}), {what} ({dataset})", label=label, period=period,
+                    value=number_text(row["value"], row["unit"], locale=tr.code), what=official_note(row, tr),
+                    dataset=row["dataset"])
+    # the value as the article wrote it is part of its quote; another language gets the value in its own format, and
+    # so does a value derived from it (88 for 2018 from "86th ..., up two places from 2018")
+    as_written = tr.code == SOURCE_LANGUAGE and row.get("kind") != "derived"
+    written = (row.get("value_raw") if as_written else None) or value_label(row, tr)
     # a computed ratio cites the two figures it divides
     figures = row.get("figure_id") or " / ".join(row[c] for c in ("figure_id_num", "figure_id_den") if row.get(c))
     text = f"{label}: {written} ({word(str(row['kind']), tr)}, {period}); {row['source_id']} {figures}"
@@ -318,15 +313,15 @@ def value_axis(ax, rows: pd.DataFrame, invert: bool, rank_of: int | None, y_labe
 
 
 def timeseries(rows: pd.DataFrame, labels: dict[str, str], title: str, y_label: str, width: float, tips: Tooltips,
-               tr: Language, invert: bool = False, rank_of: int | None = None):
+               tr: Language, invert: bool = False, rank_of: int | None = None, x_label: str = ""):
     fig, ax = new_figure(title, width)
     labelled_values = plot_series(ax, rows, labels, tips, tr)
-    x_title(ax, tr._("Period (year; as-of date for counts)"), width)
+    x_title(ax, x_label, width)  # what the time axis measures, as the view says
     year_ticks(ax, rows["date"].dropna(), width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
     ax.margins(x=0.08)
     legend_below(fig, ax, width)
-    lay_out(fig, ax, 3.0 if width >= 6 else 2.6)
+    lay_out(fig, ax, 2.7 if width >= 6 else 2.6)
     value_labels(ax, labelled_values)
     return fig
 
@@ -353,9 +348,9 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
         colour = PALETTE[0] if mine else MUTED
         ax.plot(group["date"], group["value"].astype(float), color=colour, linewidth=2.5 if mine else 1,
                 zorder=3 if mine else 2)
-        name = tr._("{country}, EGDI rank", country=country)
+        name = tr._("{country}, EGDI rank", country=country_name(country, tr.code))
         tips.add_points(ax, group, [point_tip(point, name, tr) for _, point in group.iterrows()],
-                        s=30 if mine else 10, color=colour, zorder=4 if mine else 2)
+                        s=30 if mine else 10, color=colour, zorder=4 if mine else 3.5)  # over every line
         ends.append((float(group.iloc[-1]["value"]), group.iloc[-1]["date"], country, colour, mine))
         if mine:
             for _, point in group.iloc[:-1].iterrows():
@@ -365,15 +360,22 @@ def country_lines(rows: pd.DataFrame, highlight: str, title: str, y_label: str, 
     values = [value for value, *_ in ends]
     span = rank_of or (max(values) - min(values)) or 1
     places = spread(values, min_gap=span / (26 if width >= 6 else 20))
-    for (value, date, country, colour, mine), place in zip(ends, places):
-        ax.annotate(f"{country} {number_text(value, 'rank', locale=tr.code)}", (date, value), xytext=(date + pd.Timedelta(days=120), place),
+    names = [f"{country_name(country, tr.code)} {number_text(value, 'rank', locale=tr.code)}"
+             for value, _, country, *_ in ends]
+    for name, (value, date, country, colour, mine), place in zip(names, ends, places):
+        ax.annotate(name, (date, value), xytext=(date + pd.Timedelta(days=120), place),
                     textcoords="data", va="center", fontsize=SMALL_TEXT, color=colour,
                     fontweight="bold" if mine else "normal")
-    x_title(ax, tr._("UN E-Government Survey edition"), width)
+    x_title(ax, tr._(EDITION_AXIS), width)
     year_ticks(ax, rows["date"], width)
     value_axis(ax, rows, invert, rank_of, y_label, width, tr)
-    ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=900 if width >= 6 else 1300))
-    lay_out(fig, ax, 3.4 if width >= 6 else 3.6)  # the lines are named at their ends: no legend
+    # room on the right for the longest name: as many days as its width takes on a plot about `width` - 0.8 inches
+    # wide (the value axis's labels on its left), the editions' span and that room sharing the plot
+    name_inches = max(map(len, names)) * 0.58 * SMALL_TEXT / 72
+    span_days = (rows["date"].max() - rows["date"].min()).days * 1.1
+    room = 120 + name_inches * span_days / max(width - 0.8 - name_inches, 1.0)
+    ax.set_xlim(right=rows["date"].max() + pd.Timedelta(days=room))
+    lay_out(fig, ax, 3.1 if width >= 6 else 3.6)  # the lines are named at their ends: no legend
     return fig
 
 
@@ -390,19 +392,20 @@ def components(rows: pd.DataFrame, labels: dict[str, str], highlight: str, title
         positions = [row + (offset - (len(indicators) - 1) / 2) * bar for row in range(len(wide))]
         bars = ax.barh(positions, wide[indicator], height=bar, color=colour, label=labels[indicator])
         for patch, (country, value) in zip(bars, wide[indicator].items()):
-            tips.add(patch, tr._("{country}, {indicator}: {value} ({edition}), official", country=country,
+            tips.add(patch, tr._("{country}, {indicator}: {value} ({edition}), official",
+                                 country=country_name(country, tr.code),
                                  indicator=labels[indicator], value=number_text(value, "index", locale=tr.code),
                                  edition=edition))
-    ax.set_yticks(range(len(wide)), wide.index)
-    for tick in ax.get_yticklabels():
-        if tick.get_text() == highlight:
+    ax.set_yticks(range(len(wide)), [country_name(code, tr.code) for code in wide.index])
+    for tick, code in zip(ax.get_yticklabels(), wide.index):
+        if code == highlight:
             tick.set_fontweight("bold")
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     tick_numbers(ax.xaxis, tr)
     x_title(ax, x_label, width)
     legend_below(fig, ax, width)
-    lay_out(fig, ax, 0.4 + 0.5 * len(wide))
+    lay_out(fig, ax, 0.4 + (0.42 if width >= 6 else 0.5) * len(wide))
     return fig
 
 
@@ -412,22 +415,24 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, wi
     fig, ax = new_figure(title, width)
     names = [textwrap.fill(labels[i], 34 if width >= 6 else 22) for i in progress["indicator"]]
     positions = list(range(len(progress)))
-    latest = progress["latest"].astype(float).fillna(0)
-    bars = ax.barh(positions, latest, color=PALETTE[0], label=tr._("latest observed"))
-    stars = [ax.scatter([float(row["target"])], [y], marker="*", s=140, color=PALETTE[3], zorder=3,
-                        label=tr._("target") if y == 0 else None)
-             for y, (_, row) in zip(positions, progress.iterrows())]
-    for y, bar, star, (_, row) in zip(positions, bars, stars, progress.iterrows()):
-        observed = (tr._("none yet") if pd.isna(row["latest"]) else
-                    f"{number_text(row['latest'], 'percent', locale=tr.code)} "
-                    f"({period_text(row['latest_period'], tr.code)})")
-        target = number_text(row["target"], "percent", locale=tr.code)
+    # a bar only where a value is observed, and in the legend only when one is drawn
+    observed_rows = [(y, row) for y, (_, row) in zip(positions, progress.iterrows()) if not pd.isna(row["latest"])]
+    if observed_rows:
+        bars = ax.barh([y for y, _ in observed_rows], [float(row["latest"]) for _, row in observed_rows],
+                       color=PALETTE[0], label=tr._("latest observed"))
+        for bar, (_, row) in zip(bars, observed_rows):
+            tips.add(bar, tr._("{indicator}: latest {value} ({figure})", indicator=labels[row["indicator"]],
+                               value=latest_text(row, tr), figure=row["latest_figure"]))
+    for y, (_, row) in zip(positions, progress.iterrows()):
+        star = ax.scatter([float(row["target"])], [y], marker="*", s=140, color=PALETTE[3], zorder=3,
+                          label=tr._("target") if y == 0 else None)
+        # the target as its source bounds it ("≥80%" for "at least 80%")
+        target = value_label({"value": row["target"], "unit": "percent", "qualifier": row["target_qualifier"]}, tr)
         target = (tr._("target {value} by {year}", value=target, year=period_text(row["target_year"], tr.code))
                   if row["target_year"] else tr._("target {value}, no year", value=target))
+        observed = tr._("none yet") if pd.isna(row["latest"]) else latest_text(row, tr)
         ax.annotate(f"{observed} → {target}", (0, y),
                     xytext=(4, -12), textcoords="offset points", fontsize=SMALL_TEXT, color="#222222")
-        tips.add(bar, tr._("{indicator}: latest {value} ({figure})", indicator=labels[row["indicator"]], value=observed,
-                           figure=row["latest_figure"] or tr._("none")))
         tips.add(star, f"{labels[row['indicator']]}: {target} ({row['target_figure']})")
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
@@ -437,6 +442,11 @@ def progress_bars(progress: pd.DataFrame, labels: dict[str, str], title: str, wi
     legend_below(fig, ax, width)
     lay_out(fig, ax, 0.5 + (0.55 if width >= 6 else 0.8) * len(progress))
     return fig
+
+
+def latest_text(row, tr: Language) -> str:
+    """The latest observed value of a progress row and its period: '45% (2023)'."""
+    return f"{number_text(row['latest'], 'percent', locale=tr.code)} ({period_text(row['latest_period'], tr.code)})"
 
 
 def figure(view, width: float, tips: Tooltips):
@@ -449,7 +459,8 @@ def figure(view, width: float, tips: Tooltips):
                              spec.rank_of)
     if spec.kind == "components":
         return components(view.data, spec.labels, spec.highlight, view.title, spec.y_label, width, tips, tr)
-    return timeseries(view.data, spec.labels, view.title, spec.y_label, width, tips, tr, spec.invert, spec.rank_of)
+    return timeseries(view.data, spec.labels, view.title, spec.y_label, width, tips, tr, spec.invert, spec.rank_of,
+                      spec.x_label)
 
 
 # Where matplotlib's SVG names an element or refers to one: id="x", href="#x", url(#x).
@@ -467,20 +478,29 @@ def svg_bytes(fig, prefix: str, tips: Tooltips) -> bytes:
     """The figure as SVG with its tooltips, its element ids its own (`prefix`), so that charts share a page."""
     buffer = io.BytesIO()
     with plt.rc_context({"svg.hashsalt": prefix}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        # no metadata block: no date (reproducible), and no creator or format lines in every chart of the page
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     return own_ids(tips.insert(buffer.getvalue().decode("utf-8")), prefix).encode("utf-8")
+
+
+def id_prefix(name: str, suffix: str) -> str:
+    """A short prefix for the element ids of one drawing of a chart, its own on a page of many: matplotlib names every
+    group of the SVG, and a page holds thousands of these names and references to them."""
+    return "c" + hashlib.sha256(f"{name}.{suffix}".encode()).hexdigest()[:6]
 
 
 def save_chart(view, figures_dir: Path, alt: str, source: str) -> Path:
     """Write the chart for wide screens and for phones, its data (CSV) and its sidecar (title, alt, source, findings)."""
     files = {}
     for suffix, width in WIDTHS.items():
-        tips = Tooltips(f"{view.name}-{suffix.split('.')[0]}")
+        tips = Tooltips(id_prefix(view.name, suffix))
         fig = figure(view, width, tips)
         files[paths.chart_file(figures_dir, view.name, suffix)] = svg_bytes(fig, tips.prefix, tips)
         plt.close(fig)
+    # the kind of chart and the direction of its value axis say how its marks stand for its data (the browser test)
     sidecar = {"name": view.name, "title": view.title, "alt": alt, "source": source, "empty": False,
-               "findings": view.findings, "headline": view.headline_text()}
+               "findings": view.findings, "headline": view.headline_text(), "kind": view.chart.kind,
+               "invert": view.chart.invert}
     files[paths.chart_file(figures_dir, view.name, "csv")] = csv_text(view.data.drop(columns=["date"], errors="ignore"))
     files[paths.chart_file(figures_dir, view.name, "json")] = json_text(sidecar)
     write_files_atomic(files, only_changed=True)

@@ -327,6 +327,11 @@ def validate_survey_edition(edition: pd.DataFrame, meta: dict) -> None:
         raise OfficialDataError(f"{name} (UN E-Government Survey {year}):\n  " + "\n  ".join(problems))
 
 
+# The ranks survey_ranks computes from the survey's scores (the survey itself publishes the EGDI rank only): a reader
+# sees them as computed, not as the UN's.
+COMPUTED_RANKS = ("osi_rank", "egdi_rank_asean", "osi_rank_asean")
+
+
 def survey_ranks(edition: pd.DataFrame) -> pd.DataFrame:
     """The edition with osi_rank (among all members), egdi_rank_asean and osi_rank_asean; ties share the best."""
     ranked = edition.copy()
