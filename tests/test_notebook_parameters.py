@@ -1,7 +1,10 @@
 """The notebooks under papermill with other parameters than their defaults, and with bad ones."""
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import papermill
 import pytest
 
 from helpers import paths
@@ -91,3 +94,32 @@ def test_a_notebook_only_viet_nams_sources_feed_says_so_for_another_country(thai
     accounts = outputs_text(thailand_run / "03-vneid-accounts.ipynb")
     assert "the articles report these figures for VNM only, none for THA" in accounts
     assert not list((thailand_run / "figures").glob("vneid*.svg")), "no empty chart is drawn"
+
+
+def published_files() -> dict[str, tuple[bytes, int]]:
+    """The report's pages and the build outputs they are made from (all of build/ but the scratch folder), each
+    file's bytes and modification time, which make reads."""
+    scratch = paths.SCRATCH_FIGURES.parent
+    built = [file for file in paths.BUILD.rglob("*") if file.is_file() and not file.is_relative_to(scratch)]
+    pages = [paths.REPORT_HTML, *paths.REPORTS.glob("report.*.html")]
+    return {str(file.relative_to(paths.ROOT)): (file.read_bytes(), file.stat().st_mtime_ns) for file in pages + built}
+
+
+def test_a_hand_run_with_the_defaults_writes_its_charts_where_the_report_never_reads():
+    for notebook in INDICATOR_NOTEBOOKS:
+        default = papermill.inspect_notebook(str(notebook))["figures_dir"]["default"]
+        assert paths.resolve(default.strip('"')) == paths.SCRATCH_FIGURES, notebook.name
+
+
+def test_a_researchers_papermill_run_changes_nothing_the_report_is_built_from(tmp_path):
+    """papermill on its own, with another country and every other parameter left at its default, as a researcher
+    would run it: the charts go to the scratch folder, and the report and its build folders keep every byte."""
+    if not paths.REPORT_HTML.is_file():
+        pytest.skip("the report is not built: run `make report` first")
+    before = published_files()
+    executed = tmp_path / "out.ipynb"
+    run = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", str(paths.NOTEBOOKS / "02-egov-ranks.ipynb"),
+                          str(executed), "-p", "country", "THA"], cwd=paths.ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "THA is 2nd of the 11 in Southeast Asia" in outputs_text(executed)
+    assert published_files() == before
