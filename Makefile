@@ -129,7 +129,7 @@ test: report | $(INSTALLED) ## run every test: unit tests, every notebook under 
 lab: $(INSTALLED) ## open JupyterLab on notebooks/
 	$(ENV_DIR)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: $(INSTALLED) ## time a fresh set-up, cold and no-op report, make test, and the floor (medians of several runs)
+bench: $(INSTALLED) ## time cold `make report` beside the plain papermill way (their ratio), no-op report, make test, a fresh clone
 	$(PYTHON) -m helpers.tools.bench
 
 clean: ## remove build outputs (keeps .venv and the committed data)

@@ -8,7 +8,8 @@ Each notebook runs through papermill's public API (`papermill.execute_notebook`)
 notebook at a time in each of as many workers as the machine has cores, with an ordinary ipykernel of its own. Its kernel talks over IPC sockets in the worker's private scratch
 folder (jupyter_client's `KernelManager.transport`, set through the configuration papermill hands to
 nbclient) rather than TCP on localhost, so no other user of the machine can reach it. Outputs carry no
-timestamps and the cell of injected parameters has a fixed id, so a run reproduces to the byte.
+timestamps, the cell of injected parameters has a fixed id, and a cell's printed text is one output however
+the kernel happened to flush it (nbclient's `coalesce_streams`), so a run reproduces to the byte.
 
 Charts: `--report` runs each notebook once per language of the report, into build/notebooks with its
 charts in build/figures (build/notebooks.<lang>, build/figures.<lang> for the others); no other run
@@ -97,9 +98,9 @@ def check_not_report_folder(output_dir: Path) -> None:
                              f"write into another --output-dir")
 
 
-def jobs_for(notebooks: list[Path], output_dir: Path | None, parameters: dict) -> list[Job]:
+def planned_jobs(notebooks: list[Path], output_dir: Path | None, parameters: dict) -> list[Job]:
     """The notebooks run with these parameters into `output_dir` (None: in place), their names checked first.
-    Outside the notebooks' folder, charts go to <output-dir>/figures unless `figures_dir` is given."""
+    Into a folder, charts go to <output-dir>/figures unless `figures_dir` is given."""
     import papermill
 
     jobs = []
@@ -113,13 +114,20 @@ def jobs_for(notebooks: list[Path], output_dir: Path | None, parameters: dict) -
     return jobs
 
 
+def jobs_for(notebooks: list[Path], output_dir: Path | None, parameters: dict) -> list[Job]:
+    """A run by hand: anywhere but the report's own folders."""
+    if output_dir is not None:
+        check_not_report_folder(output_dir)
+    return planned_jobs(notebooks, output_dir, parameters)
+
+
 def report_jobs(notebooks: list[Path]) -> list[Job]:
     """What the report is built from: each notebook in each language of the report, into build/notebooks
     (build/notebooks.<lang>) with its charts in build/figures (build/figures.<lang>)."""
     jobs = []
     for code in LANGUAGES:
         parameters = {"figures_dir": report_figures(code)} | ({} if code == SOURCE_LANGUAGE else {"lang": code})
-        jobs += jobs_for(notebooks, paths.in_language(paths.EXECUTED_NOTEBOOKS, code), parameters)
+        jobs += planned_jobs(notebooks, paths.in_language(paths.EXECUTED_NOTEBOOKS, code), parameters)
     return jobs
 
 
@@ -204,7 +212,7 @@ def execute(job: Job) -> Path:
         try:
             papermill.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
                                        kernel_name=KERNEL, progress_bar=False, cwd=str(paths.ROOT),
-                                       config=private_kernel(Path(scratch)),
+                                       config=private_kernel(Path(scratch)), coalesce_streams=True,
                                        on_cell_start=stop.on_cell_start, on_cell_executed=stop.on_cell_executed)
         except papermill.PapermillExecutionError as error:
             stop.check()  # a cell that a stop interrupted is no error of the notebook's
@@ -304,8 +312,6 @@ def main(argv: list[str] | None = None) -> int:
                                      "run with -p into an --output-dir")
             jobs = report_jobs(notebooks)
         else:
-            if args.output_dir is not None:
-                check_not_report_folder(args.output_dir)
             jobs = jobs_for(notebooks, None if args.in_place else args.output_dir.resolve(), parameters)
         written = run_jobs(jobs, args.jobs)
     except ParameterError as error:
