@@ -98,7 +98,7 @@ $(CLEAN_STAMP): $(RAW) $(OFFICIAL_RAW) $(DATA_CODE) | $(INSTALLED)
 	@mkdir -p $(@D) && touch $@
 
 # The indicator notebooks that changed, or all of them when the clean layer or their code changed, in every
-# language of the report at once, one process per notebook and as many at once as there are cores:
+# language of the report in one run of the runner, as many notebooks at once as there are cores:
 # build/notebooks with the charts in build/figures, build/notebooks.vi with build/figures.vi.
 $(EXECUTED) $(EXECUTED_VI) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
 	$(PYTHON) -m helpers.run.notebooks --report \
