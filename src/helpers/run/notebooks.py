@@ -186,7 +186,7 @@ class WorkerStop:
         self.armed = False
 
 
-# Set in each worker by start_worker.
+# Set in each worker by start_worker: execute() runs only in the runner's workers.
 worker_stop = None
 
 
@@ -205,7 +205,7 @@ def execute(job: Job) -> Path:
     import nbformat
     import papermill
 
-    stop = worker_stop or WorkerStop(multiprocessing.Event())  # outside a worker: nothing stops it but an error
+    stop = worker_stop
     stop.check()
     with tempfile.TemporaryDirectory(prefix="notebook-") as scratch:
         executed = Path(scratch) / job.notebook.name
