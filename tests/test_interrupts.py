@@ -20,7 +20,8 @@ import pytest
 import helpers
 from helpers import files as output_files, paths
 
-INDICATOR_NOTEBOOKS = sorted(nb for nb in paths.NOTEBOOKS.glob("*.ipynb") if nb.name != paths.CLEAN_NOTEBOOK)
+# More notebooks than workers on two cores, so that a stop also finds notebooks waiting for a worker.
+INDICATOR_NOTEBOOKS = sorted(nb for nb in paths.NOTEBOOKS.glob("*.ipynb") if nb.name != paths.CLEAN_NOTEBOOK)[:3]
 SOURCE = Path(helpers.__file__).parents[1]  # the code under test, for the runner's own process too
 RUN_SECONDS = 300  # far beyond a whole run on a loaded machine: a run still going then is stuck
 POLL_SECONDS = 0.01  # how often a state is looked at while waiting for it
