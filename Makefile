@@ -58,25 +58,30 @@ help: ## list the targets
 
 env: $(INSTALLED) ## create .venv (unless an environment is active) and install the pinned packages
 
-# uv, pinned in the lock, installs the lock in seconds; where uv cannot run, pip installs it instead. Both
-# compile the packages' bytecode as they install them (pip does by default), so that no run recompiles
-# them, even where PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiles.
+# uv, pinned in the lock, installs the lock in seconds; where uv cannot run, pip installs it instead. The lock
+# names every package, so nothing is resolved at install time (--no-deps): jsonschema's optional IRI checker,
+# which takes a second to import in every notebook runner and which the project does not use, stays out (see
+# `make lock`). Both compile the packages' bytecode as they install them, so that no run recompiles them.
 $(INSTALLED): requirements.lock pyproject.toml
-	@test -x $(PYTHON) || python3 -m venv $(ENV_DIR)
-	@echo "installing the $$(grep -c '==' requirements.lock) pinned packages of requirements.lock into $(ENV_DIR)"
-	@if $(PIP) install --quiet "$$(grep '^uv==' requirements.lock)" 2> >(grep -v "$(PIP_NOISE)" >&2) \
-	    && $(UV) pip install --python $(PYTHON) --compile-bytecode -r requirements.lock; then \
-	  $(UV) pip install --python $(PYTHON) --quiet --no-deps --no-build-isolation -e .; \
+	@started=$$SECONDS; \
+	if [ ! -x $(PYTHON) ]; then echo "set-up: creating the virtual environment $(ENV_DIR)"; python3 -m venv $(ENV_DIR); fi; \
+	echo "set-up: installing the $$(grep -c '==' requirements.lock) pinned packages of requirements.lock into $(ENV_DIR) (first time: about 20 s)"; \
+	if $(PIP) install --quiet "$$(grep '^uv==' requirements.lock)" 2> >(grep -v "$(PIP_NOISE)" >&2) \
+	    && $(UV) pip install --quiet --python $(PYTHON) --compile-bytecode --no-deps -r requirements.lock; then \
+	  $(UV) pip install --quiet --python $(PYTHON) --no-deps --no-build-isolation -e .; \
 	else \
-	  echo "uv could not install the lock; installing it with pip"; \
-	  $(PIP) install --quiet -r requirements.lock 2> >(grep -v "$(PIP_NOISE)" >&2); \
+	  echo "set-up: uv could not install the lock; installing it with pip"; \
+	  $(PIP) install --quiet --no-deps -r requirements.lock 2> >(grep -v "$(PIP_NOISE)" >&2); \
 	  $(PIP) install --quiet --no-deps --no-build-isolation -e . 2> >(grep -v "$(PIP_NOISE)" >&2); \
-	fi
-	$(PYTHON) -m ipykernel install --sys-prefix --name python3 > /dev/null
-	@touch $@
+	fi; \
+	echo "set-up: registering the Jupyter kernel python3 of $(ENV_DIR)"; \
+	$(PYTHON) -m ipykernel install --sys-prefix --name python3 > /dev/null; \
+	touch $@; \
+	echo "set-up: done in $$((SECONDS - started)) s: $$($(PYTHON) --version), papermill $$($(PYTHON) -c 'import importlib.metadata as m; print(m.version("papermill"))'), the project installed in $(ENV_DIR)"
 
 lock: $(INSTALLED) ## re-resolve requirements.in into requirements.lock and environment.yml (needs the package registry)
-	$(UV) pip compile --quiet --python $(PYTHON) --no-header --no-annotate requirements.in -o requirements.lock
+	$(UV) pip compile --quiet --python $(PYTHON) --no-header --no-annotate --no-emit-package rfc3987-syntax \
+	  --no-emit-package lark requirements.in -o requirements.lock
 	$(PYTHON) -m helpers.tools.environment
 
 # ALLOW_SHRINK=1: the data steps go on with a raw table without rows, and publish clean tables that lose most of
@@ -97,12 +102,10 @@ $(CLEAN_STAMP): $(RAW) $(OFFICIAL_RAW) $(DATA_CODE) | $(INSTALLED)
 	@mkdir -p $(@D) && touch $@
 
 # The indicator notebooks that changed, or all of them when the clean layer or their code changed, in every
-# language of the report at once (every kernel at the same time): build/notebooks, and build/notebooks.vi with
-# the charts in build/figures.vi. RUNNER_OPTIONS=--ordinary-kernels starts each kernel as a new interpreter
-# instead of forked from the runner: the same outputs, more slowly (make bench times both).
-RUNNER_OPTIONS ?=
+# language of the report in one run of the runner, as many notebooks at once as there are cores:
+# build/notebooks with the charts in build/figures, build/notebooks.vi with build/figures.vi.
 $(EXECUTED) $(EXECUTED_VI) &: $(INDICATOR_NOTEBOOKS) $(CLEAN_STAMP) $(NOTEBOOK_CODE) | $(INSTALLED)
-	$(PYTHON) -m helpers.run.notebooks --report $(RUNNER_OPTIONS) \
+	$(PYTHON) -m helpers.run.notebooks --report \
 	  $(if $(filter-out $(INDICATOR_NOTEBOOKS),$?),$(INDICATOR_NOTEBOOKS),$(filter $(INDICATOR_NOTEBOOKS),$?))
 	@touch $(EXECUTED) $(EXECUTED_VI)
 
@@ -140,7 +143,7 @@ test: report | $(INSTALLED) ## run every test: unit tests, every notebook under 
 lab: $(INSTALLED) ## open JupyterLab on notebooks/
 	$(ENV_DIR)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: $(INSTALLED) ## time a fresh set-up, cold and no-op report, make test, and the floor (medians of several runs)
+bench: $(INSTALLED) ## time cold `make report` beside the plain papermill way (their ratio), no-op report, make test, a fresh clone
 	$(PYTHON) -m helpers.tools.bench
 
 clean: ## remove build outputs (keeps .venv and the committed data)

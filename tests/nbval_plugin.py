@@ -1,22 +1,8 @@
-"""pytest plugin for the notebook tests: nbval kernels over IPC, and the count of ignored cells.
-
-nbval starts its kernels with jupyter_client's KernelManager on TCP localhost by default; the
-project's IPC manager gives them sockets in a private temporary folder instead, so other users of a
-shared machine cannot reach them. These are the same kernels the project's runner starts.
-The summary says how many cells are exempt from output comparison.
-"""
+"""pytest plugin for the notebook tests: the summary says how many cells are exempt from output comparison."""
 import json
 from pathlib import Path
 
-from helpers.run.kernels import IPCKernelManager
-
 IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
-
-
-def pytest_configure(config):
-    import nbval.kernel
-
-    nbval.kernel.KernelManager = IPCKernelManager
 
 
 def ignored_cells(notebook: Path) -> int:

@@ -72,29 +72,31 @@ def test_no_exported_file_holds_a_cell_a_spreadsheet_would_run(folder):
     assert {name: cells for name, cells in found.items() if cells} == {}
 
 
-def declared(notebook: str) -> dict:
-    return notebooks.declared_parameters(paths.NOTEBOOKS / notebook)
+def parameters_of(jobs) -> list[dict]:
+    return [job.parameters for job in jobs]
 
 
 def test_a_run_into_its_own_folder_sends_its_charts_there(tmp_path):
-    ranks = declared("02-egov-ranks.ipynb")
-    assert notebooks.run_parameters(tmp_path / "try", {"start_year": 2020}, ranks) == \
-        {"start_year": 2020, "figures_dir": str(tmp_path / "try" / "figures")}
-    assert notebooks.run_parameters(paths.BUILD / "try", {}, ranks) == {"figures_dir": "build/try/figures"}, \
+    ranks = [paths.NOTEBOOKS / "02-egov-ranks.ipynb"]
+    assert parameters_of(notebooks.jobs_for(ranks, tmp_path / "try", {"start_year": 2020})) == \
+        [{"start_year": 2020, "figures_dir": str(tmp_path / "try" / "figures")}]
+    assert parameters_of(notebooks.jobs_for(ranks, paths.BUILD / "try", {})) == [{"figures_dir": "build/try/figures"}], \
         "inside the project, the path is relative, so that outputs do not depend on the checkout's place"
 
 
-def test_the_reports_own_run_an_explicit_folder_and_the_clean_notebook_keep_their_figures_dir(tmp_path):
-    ranks = declared("02-egov-ranks.ipynb")
-    assert notebooks.run_parameters(paths.EXECUTED_NOTEBOOKS, {}, ranks) == {}
-    assert notebooks.run_parameters(None, {"start_year": 2020}, ranks) == {"start_year": 2020}
-    assert notebooks.run_parameters(tmp_path, {"figures_dir": "elsewhere"}, ranks) == {"figures_dir": "elsewhere"}
-    assert notebooks.run_parameters(tmp_path, {}, declared(paths.CLEAN_NOTEBOOK)) == {}
+def test_the_report_names_its_figures_a_run_in_place_keeps_the_default_and_an_explicit_folder_is_kept(tmp_path):
+    ranks = [paths.NOTEBOOKS / "02-egov-ranks.ipynb"]
+    assert parameters_of(notebooks.report_jobs(ranks)) == [{"figures_dir": "build/figures"},
+                                                           {"figures_dir": "build/figures.vi", "lang": "vi"}]
+    assert parameters_of(notebooks.jobs_for(ranks, None, {"start_year": 2020})) == [{"start_year": 2020}]
+    assert parameters_of(notebooks.jobs_for(ranks, tmp_path, {"figures_dir": "elsewhere"})) == [{"figures_dir": "elsewhere"}]
+    assert parameters_of(notebooks.jobs_for([paths.NOTEBOOKS / paths.CLEAN_NOTEBOOK], tmp_path, {})) == [{}]
 
 
-def test_the_reports_own_run_takes_no_other_parameters():
-    with pytest.raises(notebooks.ParameterError, match=r"build/notebooks holds the report's run.*start_year"):
-        notebooks.run([paths.NOTEBOOKS / "02-egov-ranks.ipynb"], paths.EXECUTED_NOTEBOOKS, {"start_year": 2020}, jobs=1)
+@pytest.mark.parametrize("folder", [paths.EXECUTED_NOTEBOOKS, paths.in_language(paths.FIGURES, "vi")])
+def test_no_run_by_hand_writes_into_the_reports_own_folders(folder):
+    with pytest.raises(notebooks.ParameterError, match=rf"{folder.name} holds the report's own run"):
+        notebooks.run([paths.NOTEBOOKS / "02-egov-ranks.ipynb"], folder, {"start_year": 2020}, jobs=1)
 
 
 def test_a_run_with_other_parameters_writes_its_charts_under_its_output_folder(tmp_path):

@@ -1,7 +1,12 @@
 """The notebooks under papermill with other parameters than their defaults, and with bad ones."""
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import papermill
 import pytest
 
 from helpers import paths
@@ -91,3 +96,47 @@ def test_a_notebook_only_viet_nams_sources_feed_says_so_for_another_country(thai
     accounts = outputs_text(thailand_run / "03-vneid-accounts.ipynb")
     assert "the articles report these figures for Vietnam only, none for Thailand" in accounts
     assert not list((thailand_run / "figures").glob("vneid*.svg")), "no empty chart is drawn"
+
+
+def in_checkout(root: Path, path: Path) -> Path:
+    """`path` of this project, in the copy of it at `root`."""
+    return root / path.relative_to(paths.ROOT)
+
+
+def published_files(root: Path) -> dict[str, tuple[bytes, int]]:
+    """The report's pages and the build outputs they are made from (all of build/ but the scratch folder), in the
+    project at `root`: each file's bytes and modification time, which make reads."""
+    scratch = in_checkout(root, paths.SCRATCH_FIGURES.parent)
+    built = [file for file in in_checkout(root, paths.BUILD).rglob("*")
+             if file.is_file() and not file.is_relative_to(scratch)]
+    pages = [in_checkout(root, paths.REPORT_HTML), *in_checkout(root, paths.REPORTS).glob("report.*.html")]
+    return {str(file.relative_to(root)): (file.read_bytes(), file.stat().st_mtime_ns) for file in pages + built}
+
+
+def test_a_hand_run_with_the_defaults_writes_its_charts_where_the_report_never_reads():
+    for notebook in INDICATOR_NOTEBOOKS:
+        default = papermill.inspect_notebook(str(notebook))["figures_dir"]["default"]
+        assert paths.resolve(default.strip('"')) == paths.SCRATCH_FIGURES, notebook.name
+
+
+def test_a_researchers_papermill_run_changes_nothing_the_report_is_built_from(tmp_path):
+    """papermill on its own, with another country and every other parameter left at its default, as a researcher
+    would run it: the charts go to the scratch folder, and the report and its build folders keep every byte.
+
+    The run is made in a copy of the built project (its code first on the path), so that the notebooks that nbval
+    runs meanwhile, which write to the same scratch folder, cannot see its charts."""
+    if not paths.REPORT_HTML.is_file():
+        pytest.skip("the report is not built: run `make report` first")
+    root = tmp_path / "project"
+    for folder in (paths.ROOT / "src", paths.NOTEBOOKS, paths.DATA_CLEAN, paths.BUILD, paths.REPORTS):
+        shutil.copytree(folder, in_checkout(root, folder), ignore=shutil.ignore_patterns(paths.SCRATCH_FIGURES.parent.name))
+    before = published_files(root)
+    executed = tmp_path / "out.ipynb"
+    run = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar",
+                          str(in_checkout(root, paths.NOTEBOOKS / "02-egov-ranks.ipynb")), str(executed),
+                          "-p", "country", "THA"], cwd=root, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(root / "src")})
+    assert run.returncode == 0, run.stderr
+    assert "THA is 2nd of the 11 in Southeast Asia" in outputs_text(executed)
+    assert published_files(root) == before
+    assert any(in_checkout(root, paths.SCRATCH_FIGURES).iterdir()), "the run wrote its charts to the scratch folder"

@@ -7,12 +7,6 @@ The subpackages follow the flow of the analysis, and import only from stages bef
     analysis/              the clean layer read and shaped into views: selections, findings, indicator families
     charts/                views drawn and saved with the data behind them; what a notebook cell shows
     report/                the executed notebooks and clean files rendered into one HTML page
-    run/                   executing notebooks (papermill, IPC kernels)
+    run/                   executing notebooks (papermill, a process per notebook)
     tools/                 the environment lock and the benchmark
 """
-import sys
-
-# jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar for about a
-# second; nbformat imports jsonschema in every notebook runner and the report. The project checks
-# no IRIs, so the module is kept out (jsonschema then simply leaves out the 'iri' format check).
-sys.modules.setdefault("rfc3987_syntax", None)

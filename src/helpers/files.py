@@ -1,6 +1,5 @@
 """Outputs written all or nothing, with no temporary left behind; the project's one CSV dialect."""
 import contextlib
-import gc
 import json
 import os
 import re
@@ -75,10 +74,7 @@ def stops_reported(folder: Path, names) -> "Iterator[None]":
 
 
 def exit_with(code: int) -> NoReturn:
-    """End a command with its exit code. The objects it imported are first set out of the garbage collector's
-    reach (gc.freeze), so that its last collection does not walk them all just before the process frees them:
-    a tenth of a second or more for a command that imported pandas, on each build."""
-    gc.freeze()
+    """End a command with its exit code."""
     sys.exit(code)
 
 

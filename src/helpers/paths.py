@@ -15,7 +15,10 @@ NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 BUILD = ROOT / "build"
 EXECUTED_NOTEBOOKS = BUILD / "notebooks"
-FIGURES = BUILD / "figures"
+FIGURES = BUILD / "figures"  # the report's charts: only `make report` writes here, with figures_dir set
+# Where a notebook run by hand with its defaults (JupyterLab, papermill, nbval) writes its charts: the
+# `figures_dir` of every parameters cell. The report never reads it.
+SCRATCH_FIGURES = BUILD / "scratch" / "figures"
 TEMPLATES = Path(__file__).resolve().parent / "report" / "templates"
 
 # Translations: a gettext catalogue (.po) per language beside the code, compiled into build/.

@@ -1,12 +1,12 @@
-"""`make bench`: how long a fresh set-up, the report and the tests take, against the floor of the work itself.
+"""`make bench`: how long the report, the tests and a fresh clone take, side by side in one run.
 
-The floor is what no notebook runner can beat on this machine: starting one Python that imports
-pandas, matplotlib and seaborn, once per run a cold build makes (the clean step, and each indicator
-notebook in each language of the report), shared over the cores, plus rendering the pages.
-The cold build is timed twice: with the runner's kernels forked from it (the default), and with every
-kernel started as a new interpreter. Each line is the median of several runs, all measured in this one
-run, except the fresh set-up:
-`make env` into a new virtual environment with empty package caches, once (it downloads every package).
+The plain way is what anyone could do without the project's Makefile and runner: the papermill
+command line on each notebook, one after another (the clean notebook, then every indicator notebook
+in each language of the report), then the page rendered. A cold `make report` is timed against it
+on the same machine in the same run, so that the ratio holds however loaded the machine is.
+
+Each measurement is a row of MEASUREMENTS: a label, how many runs (the median is shown) and a
+function that returns the seconds of one run. A new measurement is one more row.
 """
 import argparse
 import os
@@ -15,79 +15,114 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 from helpers import paths
 from helpers.i18n import LANGUAGES
 from helpers.tools import scaling
 
-IMPORTS = "import pandas, matplotlib, matplotlib.pyplot, seaborn"
-ORDINARY_KERNELS = "--ordinary-kernels"
+MAKE = ["make", "--no-print-directory"]
+TARGET_RATIO = 0.5  # a cold `make report` in at most half the time of the plain way
 
 
-def seconds(command: list[str], prepare=None, env: dict | None = None) -> float:
-    if prepare:
-        prepare()
+def seconds(*commands: list[str], cwd: Path = paths.ROOT, env: dict | None = None) -> float:
+    """The time the commands take, one after another; a failure says which command and shows its last lines."""
     start = time.perf_counter()
-    run = subprocess.run(command, cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    elapsed = time.perf_counter() - start
-    if run.returncode:  # what failed, not only that it did
-        tail = "\n".join(run.stdout.decode(errors="replace").splitlines()[-40:])
-        raise SystemExit(f"bench: `{' '.join(command)}` failed (exit {run.returncode}); its last lines:\n{tail}")
-    return elapsed
-
-
-def median_of(runs: int, command: list[str], prepare=None) -> float:
-    return statistics.median(seconds(command, prepare) for _ in range(runs))
+    for command in commands:
+        run = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if run.returncode:
+            tail = "\n".join(run.stdout.decode(errors="replace").splitlines()[-40:])
+            raise SystemExit(f"bench: `{' '.join(command)}` failed (exit {run.returncode}); its last lines:\n{tail}")
+    return time.perf_counter() - start
 
 
 def remove_build_outputs() -> None:
-    subprocess.run(["make", "--no-print-directory", "clean"], cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(MAKE + ["clean"], cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def fresh_setup_seconds() -> float:
-    """`make env` into a new virtual environment, with pip's and uv's caches empty."""
-    with tempfile.TemporaryDirectory(prefix="bench-setup-") as scratch:
+def cold_report() -> float:
+    remove_build_outputs()
+    return seconds(MAKE + ["report"])
+
+
+def plain_way() -> float:
+    """The papermill command line on each notebook, one after another, into the folders the page reads; the page."""
+    remove_build_outputs()
+    papermill = [sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(paths.ROOT)]
+    clean = paths.NOTEBOOKS / paths.CLEAN_NOTEBOOK
+    commands = [papermill + [str(clean), str(paths.BUILD / "plain" / clean.name)]]
+    for code in LANGUAGES:
+        language = [] if code == paths.SOURCE_LANGUAGE else ["-p", "lang", code]
+        for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+            if notebook != clean:
+                commands.append(papermill + [str(notebook), str(paths.in_language(paths.EXECUTED_NOTEBOOKS, code) / notebook.name),
+                                             "-p", "figures_dir", str(paths.in_language(paths.FIGURES, code)), *language])
+    for folder in (paths.BUILD / "plain", *(paths.in_language(paths.EXECUTED_NOTEBOOKS, code) for code in LANGUAGES)):
+        folder.mkdir(parents=True, exist_ok=True)
+    return seconds(*commands, [sys.executable, "-m", "helpers.report"])
+
+
+def noop_report() -> float:
+    """`make report` right after one: nothing to do (another measurement may have left other outputs)."""
+    seconds(MAKE + ["report"])
+    return seconds(MAKE + ["report"])
+
+
+def make_test() -> float:
+    return seconds(MAKE + ["test"])
+
+
+def fresh_clone_to_reports() -> float:
+    """`git clone` of this commit, then `make report` in the clone: a new .venv with empty package caches (the
+    packages downloaded), the data, the notebooks and both pages."""
+    with tempfile.TemporaryDirectory(prefix="bench-clone-") as scratch:
+        clone = Path(scratch) / "project"
         env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
-        env |= {"VIRTUAL_ENV": os.path.join(scratch, "venv"), "UV_CACHE_DIR": os.path.join(scratch, "uv-cache"),
-                "PIP_NO_CACHE_DIR": "1"}
-        return seconds(["make", "--no-print-directory", "env"], env=env)
+        env |= {"UV_CACHE_DIR": str(Path(scratch) / "uv-cache"), "PIP_NO_CACHE_DIR": "1",
+                "SOURCES_DIR": str(paths.sources_dir())}
+        start = time.perf_counter()
+        seconds(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], env=env)
+        seconds(MAKE + ["report"], cwd=clone, env=env)
+        return time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class Measurement:
+    label: str
+    once: Callable[[], float]
+    runs: int | None = None  # None: as many as --runs says
+
+
+MEASUREMENTS = [
+    Measurement("cold `make report` (no build outputs)", cold_report),
+    Measurement("the plain way: papermill CLI on each notebook in turn, both languages, then the page", plain_way),
+    Measurement("no-op `make report`", noop_report),
+    Measurement("`make test` (one run)", make_test, runs=1),
+    Measurement("fresh clone to both reports: `git clone`, `make report` with set-up, empty caches (one run)",
+                fresh_clone_to_reports, runs=1),
+]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is shown)")
     args = parser.parse_args(argv)
-    make = ["make", "--no-print-directory"]
-    indicator_notebooks = len([p for p in paths.NOTEBOOKS.glob("*.ipynb") if p.name != paths.CLEAN_NOTEBOOK])
-    runs = 1 + indicator_notebooks * len(LANGUAGES)
-    cores = os.cpu_count() or 1
-
-    cold = median_of(args.runs, make + ["report"], prepare=remove_build_outputs)
-    cold_ordinary = median_of(args.runs, make + ["report", f"RUNNER_OPTIONS={ORDINARY_KERNELS}"],
-                              prepare=remove_build_outputs)
-    noop = median_of(max(args.runs, 5), make + ["report"])
-    render = median_of(args.runs, [sys.executable, "-m", "helpers.report"])
-    start = median_of(max(args.runs, 5), [sys.executable, "-c", IMPORTS])
-    floor = start * runs / cores + render
-    test = median_of(args.runs, make + ["test"])
-    setup = fresh_setup_seconds()
-
-    rows = [
-        ("cold `make report` (no build outputs), kernels forked from the runner", cold),
-        (f"cold `make report`, ordinary kernels (`RUNNER_OPTIONS={ORDINARY_KERNELS}`)", cold_ordinary),
-        ("no-op `make report`", noop),
-        ("`make test`", test),
-        ("fresh set-up: `make env` into a new environment, empty caches (one run)", setup),
-        (f"floor: {start:.2f} s start x {runs} runs (clean step, {indicator_notebooks} notebooks x {len(LANGUAGES)} "
-         f"languages) / {cores} cores + {render:.2f} s render", floor),
-    ]
-    width = max(len(label) for label, _ in rows)
+    results = {}
+    for measurement in MEASUREMENTS:
+        runs = measurement.runs or args.runs
+        results[measurement.label] = statistics.median(measurement.once() for _ in range(runs))
+        print(f"bench: {measurement.label}: {results[measurement.label]:.2f} s", file=sys.stderr, flush=True)
+    seconds(MAKE + ["report"])  # the project's own build outputs back in place of the plain way's
+    width = max(map(len, results))
     print(f"| {'measurement'.ljust(width)} | median (s) |")
     print(f"| {'-' * width} | ---------: |")
-    for label, value in rows:
+    for label, value in results.items():
         print(f"| {label.ljust(width)} | {value:10.2f} |")
-    print(f"cold report / floor = {cold / floor:.2f} with forked kernels, {cold_ordinary / floor:.2f} with ordinary "
-          f"kernels (medians of {args.runs}+ runs)")
+    ratio = results[MEASUREMENTS[0].label] / results[MEASUREMENTS[1].label]
+    print(f"cold `make report` / the plain way = {ratio:.2f} (target: at most {TARGET_RATIO}); "
+          f"{os.cpu_count()} cores, medians of {args.runs} runs")
     return scaling.main(["--runs", str(args.runs)])
 
 
