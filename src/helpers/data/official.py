@@ -593,14 +593,18 @@ def gaps(official_dir: Path = paths.OFFICIAL_RAW) -> pd.DataFrame:
 # --- what the files describe ---------------------------------------------------------------------------------
 
 def described_indicators(official_dir: Path = paths.OFFICIAL_RAW) -> dict[str, dict]:
-    """Every indicator the metadata files describe, by id: unit, titles and range where given, the datasets and
-    the kinds of source that hold it."""
+    """Every indicator the metadata files describe, by id: unit, titles and range where given, the datasets, kinds
+    of source, readers and producers that hold it."""
     described: dict[str, dict] = {}
     for meta_path in metadata_files(official_dir):
         meta = read_metadata(meta_path)
         for indicator in indicator_descriptions(meta):
-            entry = described.setdefault(indicator["id"], {**indicator, "datasets": [], "source_kinds": []})
+            entry = described.setdefault(indicator["id"], {**indicator, "datasets": [], "source_kinds": [],
+                                                           "readers": [], "producers": []})
             entry["datasets"].append(meta["dataset"])
+            for key, value in (("readers", meta["reader"]), ("producers", meta["producer"])):
+                if value not in entry[key]:
+                    entry[key].append(value)
             if meta["source_kind"] not in entry["source_kinds"]:
                 entry["source_kinds"].append(meta["source_kind"])
     return described

@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from helpers import paths
 from helpers.analysis.findings import ordinal
+from helpers.data.official import described_indicators
 from helpers.data.raw import corpus_years
 from helpers.files import read_json, write_text_atomic
 from helpers.i18n import (LANGUAGES, N_, SOURCE_LANGUAGE, TRANSLATED, Language, column, heading, language, prose_blocks,
@@ -244,24 +245,31 @@ def official_position(clean_dir: Path, tr: Language) -> dict:
             "egdi": plain(latest["egdi"], 4, tr.code)}
 
 
-def official_coverage(clean_dir: Path, raw_dir: Path) -> dict:
-    """The survey editions the official table holds, and those the raw files lack."""
+def official_coverage(clean_dir: Path, raw_dir: Path, tr: Language) -> dict:
+    """The survey editions the official table holds and those the raw files lack; the World Bank indicators by their
+    titles; the producers of the industry estimates."""
     official = read_table(clean_dir / paths.OFFICIAL_INDICATORS)
     editions = sorted(set(official.loc[official["indicator"] == "egdi_rank", "period"]))
     gaps = read_table(raw_dir / paths.OFFICIAL_RAW.name / paths.OFFICIAL_GAPS)
-    return {"editions": ", ".join(editions), "gaps": ", ".join(sorted(gaps["edition"]))}
+    described = described_indicators(raw_dir / paths.OFFICIAL_RAW.name).values()
+    return {"editions": ", ".join(editions), "gaps": ", ".join(sorted(gaps["edition"])),
+            "world_bank": ", ".join(sorted(entry[tr.column("title")] for entry in described
+                                           if "wb_long" in entry["readers"])),
+            "estimates": "; ".join(sorted({producer for entry in described if "industry_estimate" in entry["source_kinds"]
+                                           for producer in entry["producers"]}))}
 
 
 def claims_against_official(clean_dir: Path, tr: Language) -> dict:
-    """Each claim on a survey indicator beside its official value, and how many agree, differ or cannot be checked."""
+    """Each claim beside the public value that checks it, and how many agree, differ or have no such comparison."""
     compared = read_table(clean_dir / paths.CLAIMS_VS_OFFICIAL)
     titles = read_table(clean_dir / paths.INDICATOR_METADATA).set_index("indicator")[tr.column("title")]
     shown = translated_columns(compared, tr).assign(indicator=compared["indicator"].map(titles))[
         ["figure_id", "source_id", "kind", "indicator", "period", "qualifier", "claim_value", "official_value",
          "dataset", "verdict", "reason"]]
     counts = compared["verdict"].value_counts()
-    return {"table": table(shown, tr), **{verdict: int(counts.get(verdict, 0))
-                                      for verdict in ("agrees", "differs", "not_checked")}}
+    agrees, differs = int(counts.get("agrees", 0)), int(counts.get("differs", 0))
+    return {"table": table(shown, tr), "agrees": agrees, "differs": differs,
+            "not_checked": len(compared) - agrees - differs}
 
 
 def other_languages(lang: str) -> list[dict]:
@@ -291,7 +299,7 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
         summary=headline_findings(notebooks, figures_dir),
         sections=sections, contents=contents, downloads=clean_downloads(clean_dir),
         position=official_position(clean_dir, tr), compared=claims_against_official(clean_dir, tr),
-        official=official_coverage(clean_dir, raw_dir),
+        official=official_coverage(clean_dir, raw_dir, tr),
         quality=data_quality(clean_dir, tr), methods=methods(raw_dir, clean_dir),
         sources=[s._replace(published=period_text(s.published, lang), outlet=word(s.outlet, tr))
                  for s in sources.itertuples()],
