@@ -145,7 +145,8 @@ def comparison_fields(described: dict[str, dict]) -> list[dict]:
               enum=sorted(described)),
         field("official_period", "string", "The year (or years) of the public value"),
         field("official_value", "number", "The public value in the claim's unit: the series' value, the multiple, "
-              "the amount converted at the official rate, or the share of the population group"),
+              "the amount converted at the official rate, or the share of the population group; for not_comparable, "
+              "the latest value of the other measure, in its own unit"),
         field("dataset", "string", "The raw file(s) the public value comes from"),
         field("edition", "string", "The edition of the series the value comes from, where editions revise past years"),
         field("source_kind", "string", "official or industry_estimate", enum=["industry_estimate", "official"]),
