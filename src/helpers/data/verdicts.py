@@ -348,7 +348,7 @@ def claims_vs_official(clean: pd.DataFrame, vocabulary: pd.DataFrame, official: 
                        titles: dict[str, dict[str, str]], datasets: dict[str, str], links_file: str) -> pd.DataFrame:
     """One row per clean row (figure_id and kind): the claim, how it is checked, the public value and the verdict."""
     judge = Verdicts(clean, vocabulary, official, links, titles, datasets, links_file)
-    rows = [judge.verdict({**claim, "value": claim["value"], "period": str(claim["period"] or "")})
+    rows = [judge.verdict({**claim, "period": "" if pd.isna(claim["period"]) else str(claim["period"])})
             for claim in clean.to_dict("records")]
     table = pd.DataFrame(rows, dtype=object).reindex(columns=COLUMNS).astype(object)
     for name in ("claim_value", "official_value", "difference"):
