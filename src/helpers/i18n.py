@@ -89,6 +89,9 @@ VOCABULARY = {
     "observed": N_("observed"), "derived": N_("derived"), "target": N_("target"), "official": N_("official"),
     "exact": N_("exact"), "approx": N_("approx"), "at_least": N_("at least"), "at_most": N_("at most"),
     "agrees": N_("agrees"), "differs": N_("differs"), "not_checked": N_("not checked"),
+    "not_comparable": N_("not comparable"), "no_public_series": N_("no public series"),
+    "target_met": N_("target met"), "target_not_met": N_("target not met"),
+    "target_not_yet_known": N_("target not yet known"), "industry_estimate": N_("industry estimate"),
     "warning": N_("warning"), "error": N_("error"), "unknown": N_("unknown"),  # an outlet the text does not name
     "rank": N_("rank"), "count": N_("count"), "percent": N_("percent"), "index": N_("index"), "times": N_("times"),
 }
@@ -110,7 +113,7 @@ HEADINGS = {
     "value_text": N_("value_text"), "country": N_("country"), "denominator": N_("denominator"),
     "value_low": N_("value_low"), "value_high": N_("value_high"), "alt_value": N_("alt_value"),
     "alt_unit": N_("alt_unit"), "published": N_("published"), "relates_to": N_("relates_to"),
-    "value_raw": N_("value_raw"), "quote": N_("quote"),
+    "value_raw": N_("value_raw"), "quote": N_("quote"), "source_kind": N_("source_kind"),
 }
 
 

@@ -265,7 +265,7 @@ def claims_against_official(clean_dir: Path, tr: Language) -> dict:
     titles = read_table(clean_dir / paths.INDICATOR_METADATA).set_index("indicator")[tr.column("title")]
     shown = translated_columns(compared, tr).assign(indicator=compared["indicator"].map(titles))[
         ["figure_id", "source_id", "kind", "indicator", "period", "qualifier", "claim_value", "official_value",
-         "verdict"]]
+         "source_kind", "verdict"]]
     counts = compared["verdict"].value_counts()
     agrees, differs = int(counts.get("agrees", 0)), int(counts.get("differs", 0))
     return {"table": table(shown, tr), "agrees": agrees, "differs": differs,
