@@ -28,7 +28,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 # What feeds what. Each stage's code is a prerequisite of the outputs it makes, and of nothing else.
-RAW := data/raw/sources.csv data/raw/figures.csv data/raw/indicators.csv data/raw/out_of_scope.csv
+RAW := data/raw/sources.csv data/raw/figures.csv data/raw/indicators.csv data/raw/out_of_scope.csv data/raw/claim_links.csv
 OFFICIAL_RAW := $(sort $(wildcard data/raw/official/*))
 AUDIT := data/raw/extraction_audit.csv
 BASE_CODE := src/helpers/__init__.py src/helpers/paths.py src/helpers/files.py src/helpers/params.py src/helpers/numbers.py \

@@ -7,6 +7,7 @@ that each case controls its quotes completely.
 import csv
 import datetime as dt
 import hashlib
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -353,6 +354,7 @@ def write_raw(root: Path, figures: list[dict], indicators: list[dict] = INDICATO
     write_csv(raw_dir / "figures.csv", figures, raw.FIGURE_COLUMNS)
     write_csv(raw_dir / "indicators.csv", indicators, raw.INDICATOR_COLUMNS)
     write_csv(raw_dir / "out_of_scope.csv", [], raw.OUT_OF_SCOPE_COLUMNS)
+    shutil.copyfile(paths.DATA_RAW / paths.CLAIM_LINKS, raw_dir / paths.CLAIM_LINKS)  # links of unused indicators are inert
     # the official series are real files, checked against their sha256: shared read-only, not rebuilt here
     if not (raw_dir / paths.OFFICIAL_RAW.name).exists():
         (raw_dir / paths.OFFICIAL_RAW.name).symlink_to(paths.OFFICIAL_RAW, target_is_directory=True)

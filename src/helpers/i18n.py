@@ -93,7 +93,7 @@ VOCABULARY = {
     "agrees": N_("agrees"), "differs": N_("differs"), "not_checked": N_("not checked"),
     "not_comparable": N_("not comparable"), "no_public_series": N_("no public series"),
     "target_met": N_("target met"), "target_not_met": N_("target not met"),
-    "target_not_yet_known": N_("target: not yet known"),
+    "target_not_yet_known": N_("target: not yet known"), "industry_estimate": N_("industry estimate"),
     "warning": N_("warning"), "error": N_("error"),
     "unknown": N_("outlet not named"),  # the outlet of a document that does not name it
     "rank": N_("rank"), "count": N_("count"), "percent": N_("percent"), "index": N_("index"), "times": N_("times"),
@@ -118,7 +118,7 @@ HEADINGS = {
     "value_text": N_("Value stated"), "country": N_("Country"), "denominator": N_("Out of"),
     "value_low": N_("Low end"), "value_high": N_("High end"), "alt_value": N_("Other value"),
     "alt_unit": N_("Unit of the other value"), "published": N_("Published"), "relates_to": N_("Relates to"),
-    "value_raw": N_("Value as written"), "quote": N_("Quote"),
+    "value_raw": N_("Value as written"), "quote": N_("Quote"), "source_kind": N_("Kind of source"),
 }
 
 

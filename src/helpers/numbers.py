@@ -76,7 +76,7 @@ def period_text(period: str, locale: str = SOURCE_LANGUAGE) -> str:
 PERIOD_COLUMNS = {"period", "target_year", "latest_period", "published"}
 NUMBER_COLUMNS = {"value", "target", "latest", "gap", "value_num", "value_den", "ratio_percent", "population",
                   "share_percent", "claim_value", "official_value", "value_low", "value_high", "alt_value"}
-WORD_COLUMNS = {"unit", "alt_unit", "kind", "qualifier", "severity", "verdict"}
+WORD_COLUMNS = {"unit", "alt_unit", "kind", "qualifier", "severity", "verdict", "source_kind"}
 
 
 def cell_text(column: str, value: str, tr: Language) -> str:

@@ -34,6 +34,7 @@ SOURCES = "sources.csv"
 FIGURES_TABLE = "figures.csv"
 INDICATORS = "indicators.csv"
 OUT_OF_SCOPE = "out_of_scope.csv"
+CLAIM_LINKS = "claim_links.csv"  # which public series checks each article indicator, and how
 AUDIT = "extraction_audit.csv"
 SOURCES_CSV = DATA_RAW / SOURCES
 FIGURES_CSV = DATA_RAW / FIGURES_TABLE
@@ -41,7 +42,7 @@ INDICATORS_CSV = DATA_RAW / INDICATORS
 OUT_OF_SCOPE_CSV = DATA_RAW / OUT_OF_SCOPE
 AUDIT_CSV = DATA_RAW / AUDIT
 
-# Official series (UN E-Government Survey, World Bank population): byte-for-byte copies with metadata.
+# Public series (UN E-Government Survey, World Bank indicators, e-Conomy SEA): byte-for-byte copies with metadata.
 OFFICIAL_RAW = DATA_RAW / "official"
 OFFICIAL_GAPS = "gaps.csv"  # the survey editions not in the raw files, and why
 

@@ -141,7 +141,7 @@ def verdict_lines(data: CleanData, claims: pd.DataFrame, tr: Language) -> list[s
     """What the official series says of the claims drawn: how many agree, and each that differs or cannot be checked."""
     compared = data.claims_vs_official[data.claims_vs_official["figure_id"].isin(set(claims["figure_id"]))
                                        & data.claims_vs_official["indicator"].isin(set(claims["indicator"]))]
-    checked = compared[compared["verdict"] != "not_checked"]
+    checked = compared[compared["verdict"].isin(("agrees", "differs"))]
     lines = []
     if not checked.empty:
         agree = int((checked["verdict"] == "agrees").sum())

@@ -50,7 +50,7 @@ def read_clean(clean_dir: Path) -> CleanData:
     indicators["value"] = pd.Series([whole_or_float(v) for v in indicators["value"]], dtype=object)
     for column in ("value_low", "value_high", "alt_value"):
         indicators[column] = pd.to_numeric(indicators[column])
-    official = pd.read_csv(clean_dir / paths.OFFICIAL_INDICATORS, dtype={"period": str})
+    official = pd.read_csv(clean_dir / paths.OFFICIAL_INDICATORS, dtype={"period": str, "edition": str})
     official["value"] = pd.Series([whole_or_float(v) for v in official["value"]], dtype=object)
     package = json.loads((clean_dir / paths.DATAPACKAGE).read_text(encoding="utf-8"))
     producers = {Path(s["path"]).stem: s["producer"] for s in package["sources"] if "producer" in s}

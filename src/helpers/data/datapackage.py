@@ -106,35 +106,62 @@ METADATA_FIELDS = [
 ]
 
 
-OFFICIAL_FIELDS = [
-    field("indicator", "string", "egdi, osi, hci, tii, epi (indexes 0-1), egdi_rank (as the UN publishes it), osi_rank "
-          "(by OSI among all members, ties share the best position), egdi_rank_asean and osi_rank_asean (the same "
-          "among the 11 Southeast Asian members), population (World Bank SP.POP.TOTL)", required=True,
-          enum=["egdi", "egdi_rank", "egdi_rank_asean", "epi", "hci", "osi", "osi_rank", "osi_rank_asean",
-                "population", "tii"]),
-    field("country", "string", "ISO 3166-1 alpha-3 code of a UN member", required=True, pattern=r"^[A-Z]{3}$"),
-    field("period", "string", "Survey edition, or the population's year", required=True, pattern=r"^\d{4}$"),
-    field("value", "number", "Index 0-1, rank (integer) or people", required=True, minimum=0),
-    field("unit", "string", "Unit of value", required=True, enum=["index", "rank", "count"]),
-    field("dataset", "string", "The raw file in data/raw/official/ (its .meta.json says where it comes from)",
-          required=True),
-]
+def official_fields(described: dict[str, dict]) -> list[dict]:
+    """The schema of official_indicators.csv, derived from what the raw metadata files describe: the indicator ids,
+    their units and the kinds of source are those the files hold, so a new series needs no change here."""
+    titles = "; ".join(f"{key}: {entry['title']} ({entry['unit']})" if "title" in entry else f"{key} ({entry['unit']})"
+                       for key, entry in sorted(described.items()))
+    return [
+        field("indicator", "string", f"The series: {titles}", required=True, enum=sorted(described)),
+        field("country", "string", "ISO 3166-1 alpha-3 code of a UN member", required=True, pattern=r"^[A-Z]{3}$"),
+        field("period", "string", "Year the value is about: the survey edition, or the calendar year", required=True,
+              pattern=r"^\d{4}$"),
+        field("value", "number", "The value in base units; its valid range is checked against the file's metadata",
+              required=True),
+        field("unit", "string", "Unit of value", required=True,
+              enum=sorted({entry["unit"] for entry in described.values()})),
+        field("dataset", "string", "The raw file in data/raw/official/ (its .meta.json says where it comes from)",
+              required=True),
+        field("edition", "string", "The edition of a source that revises past years (a survey or report year); "
+              "empty for a series with one value per year", pattern=r"^\d{4}$"),
+        field("source_kind", "string", "official (a statistical office or international organisation) or "
+              "industry_estimate (a company's report, never to be read as official)", required=True,
+              enum=sorted({kind for entry in described.values() for kind in entry["source_kinds"]})),
+    ]
 
-COMPARISON_FIELDS = [
-    INDICATOR_FIELDS["figure_id"], INDICATOR_FIELDS["source_id"], INDICATOR_FIELDS["kind"],
-    INDICATOR_FIELDS["indicator"], INDICATOR_FIELDS["country"], INDICATOR_FIELDS["period"],
-    field("claim_value", "number", "The value the article states (or implies, for a derived row)", required=True),
-    INDICATOR_FIELDS["qualifier"],
-    field("official_period", "string", "The survey edition compared with", pattern=r"^\d{4}$"),
-    field("official_value", "number", "The official value"),
-    field("dataset", "string", "The raw official file the value comes from"),
-    field("difference", "number", "official_value - claim_value"),
-    field("verdict", "string", "agrees (equal, or within what the qualifier allows), differs, or not_checked (no "
-          "official value: a target, or an edition the raw files lack; see reason)", required=True,
-          enum=["agrees", "differs", "not_checked"]),
-    field("reason", "string", "Why a claim is not checked"),
-    field("reason_vi", "string", "Why a claim is not checked, in Vietnamese"),
-]
+
+def comparison_fields(described: dict[str, dict]) -> list[dict]:
+    return [
+        INDICATOR_FIELDS["figure_id"], INDICATOR_FIELDS["source_id"], INDICATOR_FIELDS["kind"],
+        INDICATOR_FIELDS["indicator"],
+        field("theme", "string", "The indicator's family in indicator_metadata.csv, to group claims by"),
+        INDICATOR_FIELDS["country"], INDICATOR_FIELDS["period"],
+        field("claim_value", "number", "The value the article states (or implies, for a derived row)", required=True),
+        INDICATOR_FIELDS["qualifier"],
+        field("comparison", "string", "How the claim is checked (data/raw/claim_links.csv): same_value, rank, "
+              "multiple_of_series, conversion, share_of_group, or none; empty when the indicator has no link",
+              enum=["same_value", "rank", "multiple_of_series", "conversion", "share_of_group", "none"]),
+        field("series", "string", "The public series it is checked against (official_indicators.csv)",
+              enum=sorted(described)),
+        field("official_period", "string", "The year (or years) of the public value"),
+        field("official_value", "number", "The public value in the claim's unit: the series' value, the multiple, "
+              "the amount converted at the official rate, or the share of the population group; for not_comparable, "
+              "the latest value of the other measure, in its own unit"),
+        field("dataset", "string", "The raw file(s) the public value comes from"),
+        field("edition", "string", "The edition of the series the value comes from, where editions revise past years"),
+        field("source_kind", "string", "official or industry_estimate", enum=["industry_estimate", "official"]),
+        field("difference", "number", "official_value - claim_value"),
+        field("direction", "string", "For a claim that differs: whether the public value is higher or lower",
+              enum=["higher", "lower"]),
+        field("verdict", "string", "agrees (equal, or within what the qualifier and the inputs' rounding allow), "
+              "differs, not_comparable (a series that measures something else), no_public_series (nothing public and "
+              "machine-readable found; the reason names what was looked for), target_met, target_not_met, "
+              "target_not_yet_known, or not_checked (with its reason)", required=True,
+              enum=["agrees", "differs", "no_public_series", "not_checked", "not_comparable", "target_met",
+                    "target_not_met", "target_not_yet_known"]),
+        field("reason", "string", "How the verdict was reached, or why there is none", required=True),
+        field("reason_vi", "string", "reason in Vietnamese, as the Vietnamese report shows it", required=True),
+    ]
 
 
 def resource(name: str, title: str, description: str, fields: list[dict], **schema_extra) -> dict:
@@ -143,7 +170,7 @@ def resource(name: str, title: str, description: str, fields: list[dict], **sche
             "schema": {"fields": fields, **schema_extra}}
 
 
-def descriptor(sources: pd.DataFrame, official_origins: list[dict]) -> dict:
+def descriptor(sources: pd.DataFrame, official_origins: list[dict], described: dict[str, dict]) -> dict:
     """The datapackage.json of the clean folder, citing each source document and each official file."""
     assert list(INDICATOR_FIELDS) == CLEAN_COLUMNS and list(FINDING_FIELDS) == CHECKS_COLUMNS
     return {
@@ -167,13 +194,15 @@ def descriptor(sources: pd.DataFrame, official_origins: list[dict]) -> dict:
             resource("sources", "Source documents", "The articles the figures come from.", SOURCE_FIELDS),
             resource("indicator_metadata", "Indicator metadata", "Title, unit and description of each indicator.",
                      METADATA_FIELDS),
-            resource("official_indicators", "Official series",
-                     "The UN E-Government Survey (every member, every edition in data/raw/official) and World Bank "
-                     "population, one row per indicator, country, period and dataset.", OFFICIAL_FIELDS,
-                     primaryKey=["indicator", "country", "period", "dataset"]),
-            resource("claims_vs_official", "Claims against the official series",
-                     "Every news claim on a survey indicator with its official value and a verdict; claims without "
-                     "an official value are listed as not_checked with the reason.", COMPARISON_FIELDS,
+            resource("official_indicators", "Public series",
+                     "The public series in data/raw/official (the UN E-Government Survey, World Bank indicators, and "
+                     "the e-Conomy SEA reports as an industry estimate), one row per indicator, country, period, "
+                     "dataset and edition.", official_fields(described),
+                     primaryKey=["indicator", "country", "period", "dataset", "edition"]),
+            resource("claims_vs_official", "Claims against the public series",
+                     "Every news claim (one row per row of indicators.csv) with how it is checked, the public value "
+                     "and a verdict with its reason.", comparison_fields(described),
+                     primaryKey=["figure_id", "kind"],
                      foreignKeys=[{"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}}]),
         ],
     }

@@ -1,12 +1,15 @@
-"""The official series the news claims report on: UN E-Government Survey editions and World Bank population.
+"""The public series the news claims report on: UN E-Government Survey editions, World Bank indicators, and
+the e-Conomy SEA reports' estimates.
 
 Each file in data/raw/official/ is a byte-for-byte copy of a public machine-readable file, described by
-`<dataset>.meta.json` beside it: where the copy comes from, its sha256, its licence, how its columns map
-to the contract's indicator ids, and what differs from the producer's own file. Reading a file checks
-its sha256 first; each survey edition is then checked against what the UN publishes (every member of
-that year once, ranks that follow the index, an EGDI that is the mean of its three components) before
-it becomes rows of the long table `indicator, country, period, value, unit, dataset`. Editions that are
-not in the raw files are listed in gaps.csv, never interpolated.
+`<dataset>.meta.json` beside it: where the copy comes from, its sha256, its licence, which reader takes
+it, how its columns map to the contract's indicator ids, each indicator's unit, titles and valid range,
+and what differs from the producer's own file. The metadata is validated against META_SCHEMA first; the
+file is then read only if it lies inside data/raw/official and its sha256 is the one recorded. Each survey
+edition is checked against what the UN publishes (every member of that year once, ranks that follow the
+index, an EGDI that is the mean of its three components); each World Bank value against its indicator's
+range. The result is the long table `indicator, country, period, value, unit, dataset, edition,
+source_kind`. Editions that are not in the raw files are listed in gaps.csv, never interpolated.
 
 Every failure raises OfficialDataError naming the file, the line and what was expected. Nothing here
 writes a file: the caller decides where the tables go.
@@ -21,12 +24,12 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+import jsonschema
 import pandas as pd
 import pycountry
 
 from helpers import paths
 from helpers.data.clean import whole_or_float
-from helpers.i18n import LANGUAGES, N_, column, language
 
 
 class OfficialDataError(ValueError):
@@ -67,7 +70,7 @@ SURVEY_RANKS = ("egdi_rank", "osi_rank", "egdi_rank_asean", "osi_rank_asean")
 SURVEY_INDICATORS = SURVEY_INDEXES + SURVEY_RANKS
 PUBLISHED_VALUES = ("egdi_rank", "egdi", "epi", "osi", "hci", "tii")
 EGDI_COMPONENTS = ("osi", "hci", "tii")
-UNITS = {**dict.fromkeys(SURVEY_INDEXES, "index"), **dict.fromkeys(SURVEY_RANKS, "rank"), "population": "count"}
+SURVEY_UNITS = {**dict.fromkeys(SURVEY_INDEXES, "index"), **dict.fromkeys(SURVEY_RANKS, "rank")}
 
 # The finest precision any edition publishes; rounding to it removes the binary-float noise of some
 # copies (0.6955600000000001 -> 0.69556) without changing a published digit.
@@ -76,24 +79,12 @@ INDEX_DECIMALS = 5
 # rounded by at most half a unit of the 4th decimal is off by at most 0.00005, and the rounded EGDI by
 # another 0.00005: together 0.0001. An edition's metadata may widen this, with its reason.
 EGDI_MEAN_TOLERANCE = 1e-4
-# "about", "nearly", "around" in the sources round to two significant figures at most, which moves a
-# number by at most 5% of itself.
-APPROX_RELATIVE_TOLERANCE = 0.05
-CHECKED_KINDS = ("observed", "derived")
 
-OFFICIAL_COLUMNS = ["indicator", "country", "period", "value", "unit", "dataset"]
-OFFICIAL_SORT_KEY = ["indicator", "country", "period", "dataset"]
-COMPARISON_COLUMNS = [
-    "figure_id", "source_id", "kind", "indicator", "country", "period", "claim_value", "qualifier",
-    "official_period", "official_value", "dataset", "difference", "verdict",
-]
-# why a claim is not checked, in every language of the report: `reason`, `reason_vi`
-REASON_COLUMNS = [column("reason", code) for code in LANGUAGES]
-NOT_CHECKED_COLUMNS = ["figure_id", "source_id", "kind", "indicator", "country", "period", "value", "qualifier",
-                       *REASON_COLUMNS]
+OFFICIAL_COLUMNS = ["indicator", "country", "period", "value", "unit", "dataset", "edition", "source_kind"]
+OFFICIAL_SORT_KEY = ["indicator", "country", "period", "dataset", "edition"]
+SOURCE_KINDS = ("official", "industry_estimate")
+READER_NAMES = ("un_egov_survey", "wb_long", "economy_sea_gmv")  # the formats a reader exists for (READERS)
 META_SUFFIX = ".meta.json"
-REQUIRED_META = ("dataset", "kind", "title", "producer", "url_main", "license", "date_accessed", "copy", "file",
-                 "sha256", "rows", "format", "columns", "caveats")
 
 
 # --- metadata and bytes -----------------------------------------------------------------------------
@@ -106,16 +97,91 @@ def metadata_files(official_dir: Path = paths.OFFICIAL_RAW) -> list[Path]:
     return found
 
 
+INDICATOR_ID = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+NON_EMPTY = {"type": "string", "minLength": 1}
+
+
+def _indicator_schema(*extra_required: str) -> dict:
+    """An indicator a file holds, as its metadata describes it: id, unit, titles in both languages, range."""
+    return {"type": "object", "required": ["id", "title", "title_vi", "unit", "description", *extra_required],
+            "properties": {
+                "id": {"type": "string", "pattern": INDICATOR_ID},
+                "code": {"type": "string", "minLength": 1},
+                "title": {"type": "string", "minLength": 1}, "title_vi": {"type": "string", "minLength": 1},
+                "unit": {"type": "string", "pattern": INDICATOR_ID},
+                "description": {"type": "string", "minLength": 1},
+                "value_type": {"enum": ["integer", "number"]},
+                "minimum": {"type": "number"}, "maximum": {"type": "number"},
+                "exclusive_minimum": {"type": "boolean"},
+                "every_un_member": {"type": "boolean"},
+                "metric": {"type": "string", "minLength": 1}}}
+
+
+# What every metadata file must say, and what each reader needs besides; validated before a file is read, so
+# that a missing or mistyped field is reported as such (file and field), not as a failure further on.
+META_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["dataset", "reader", "source_kind", "title", "description", "producer", "url_main", "license",
+                 "date_accessed", "copy", "file", "sha256", "bytes", "rows", "format", "columns", "caveats"],
+    "properties": {
+        "dataset": {"type": "string", "pattern": INDICATOR_ID},
+        "reader": {"enum": list(READER_NAMES)},
+        "source_kind": {"enum": list(SOURCE_KINDS)},
+        "title": NON_EMPTY, "description": NON_EMPTY, "producer": NON_EMPTY, "url_main": NON_EMPTY,
+        "license": {"type": "object", "required": ["name", "url"],
+                    "properties": {"name": NON_EMPTY, "url": NON_EMPTY}},
+        "date_accessed": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "copy": {"type": "object", "required": ["repository", "commit", "path"],
+                 "properties": {"repository": NON_EMPTY, "commit": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+                                "path": NON_EMPTY}},
+        "file": {"type": "string", "pattern": r"^[^/\\]+$"},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "bytes": {"type": "integer", "minimum": 0},
+        "rows": {"type": "integer", "minimum": 0},
+        "format": {"type": "object", "required": ["encoding", "delimiter"],
+                   "properties": {"encoding": NON_EMPTY, "delimiter": {"type": "string", "minLength": 1, "maxLength": 1}}},
+        "columns": {"type": "object", "minProperties": 1, "additionalProperties": {"type": ["string", "null"]}},
+        "caveats": {"type": "array", "items": NON_EMPTY},
+        "edition": {"type": "integer"},
+        "indicator": _indicator_schema("value_type"),
+        "indicators": {"type": "object", "required": ["gmv", "growth", "growth_rank"],
+                       "properties": {"gmv": _indicator_schema("metric"), "growth": _indicator_schema(),
+                                      "growth_rank": _indicator_schema()}},
+    },
+    "allOf": [
+        {"if": {"properties": {"reader": {"const": "un_egov_survey"}}}, "then": {"required": ["edition"]}},
+        {"if": {"properties": {"reader": {"const": "wb_long"}}}, "then": {"required": ["indicator"]}},
+        {"if": {"properties": {"reader": {"const": "economy_sea_gmv"}}}, "then": {"required": ["indicators"]}},
+    ],
+}
+
+
+def metadata_problems(meta: object, name: str) -> list[str]:
+    """Every way a metadata document breaks META_SCHEMA, one message each, naming the file and the field."""
+    validator = jsonschema.Draft202012Validator(META_SCHEMA)
+    problems = []
+    for error in sorted(validator.iter_errors(meta), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        where = ".".join(map(str, error.absolute_path))
+        if error.validator == "required":
+            missing = error.message.split("'")[1]
+            where = ".".join(filter(None, (where, missing)))
+            problems.append(f"{name}: field {where}: missing")
+        else:
+            problems.append(f"{name}: field {where or '(top level)'}: {error.message}")
+    return problems
+
+
 def read_metadata(meta_path: Path) -> dict:
-    """One metadata file, with its required fields present."""
+    """One metadata file, once it is valid JSON that META_SCHEMA accepts."""
     meta_path = Path(meta_path)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise OfficialDataError(f"{meta_path.name}: cannot be read as JSON ({error})") from error
-    missing = [key for key in REQUIRED_META if key not in meta]
-    if missing:
-        raise OfficialDataError(f"{meta_path.name}: metadata lacks {', '.join(missing)}")
+    problems = metadata_problems(meta, meta_path.name)
+    if problems:
+        raise OfficialDataError("\n".join(problems))
     return meta
 
 
@@ -123,19 +189,29 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def described_file(meta_path: Path, meta: dict) -> Path:
+    """The file the metadata describes, once it resolves (symbolic links followed) inside the metadata's folder."""
+    folder = Path(meta_path).parent.resolve()
+    path = (folder / meta["file"]).resolve()
+    if not path.is_relative_to(folder):
+        raise OfficialDataError(f"{Path(meta_path).name}: field file: '{meta['file']}' resolves to {path}, outside "
+                                f"{folder.name}/; not read")
+    return path
+
+
 def verified_bytes(meta_path: Path, meta: dict) -> bytes:
     """The raw file's bytes, once their sha256 is the one its metadata records."""
-    path = Path(meta_path).parent / meta["file"]
+    path = described_file(meta_path, meta)
     if not path.is_file():
-        raise OfficialDataError(f"{path.name}: missing; {Path(meta_path).name} describes it")
+        raise OfficialDataError(f"{meta['file']}: missing; {Path(meta_path).name} describes it")
     data = path.read_bytes()
     actual = sha256_of(data)
     if actual != meta["sha256"]:
         copy = meta["copy"]
         raise OfficialDataError(
-            f"{path.name}: sha256 is {actual} but {Path(meta_path).name} expects {meta['sha256']}: the copy was "
-            f"changed or truncated ({len(data)} bytes); restore it byte for byte from "
-            f"{copy.get('repository')}@{copy.get('commit')}:{copy.get('path')}")
+            f"{meta['file']}: sha256 is {actual} but {Path(meta_path).name} (field sha256) expects {meta['sha256']}: "
+            f"the copy was changed or truncated ({len(data)} bytes); restore it byte for byte from "
+            f"{copy['repository']}@{copy['commit']}:{copy['path']}")
     return data
 
 
@@ -240,8 +316,8 @@ def read_survey_edition(meta_path: Path) -> pd.DataFrame:
     """
     meta_path = Path(meta_path)
     meta = read_metadata(meta_path)
-    if meta["kind"] != "un_egov_survey":
-        raise OfficialDataError(f"{meta_path.name}: kind is '{meta['kind']}', not a UN E-Government Survey edition")
+    if meta["reader"] != "un_egov_survey":
+        raise OfficialDataError(f"{meta_path.name}: field reader is '{meta['reader']}', not un_egov_survey")
     name, year = meta["file"], int(meta["edition"])
     members = un_members(year)
     records = []
@@ -344,31 +420,48 @@ def survey_ranks(edition: pd.DataFrame) -> pd.DataFrame:
 
 
 def survey_indicators(meta_path: Path) -> pd.DataFrame:
-    """One edition as long rows: every index and rank of every member, period = the survey year."""
+    """One edition as long rows: every index and rank of every member, period and edition = the survey year."""
     meta = read_metadata(meta_path)
     ranked = survey_ranks(read_survey_edition(meta_path))
     rows = [
         {"indicator": indicator, "country": row["country"], "period": str(meta["edition"]),
          "value": whole_or_float(row[indicator]) if indicator in SURVEY_RANKS else float(row[indicator]),
-         "unit": UNITS[indicator], "dataset": meta["dataset"]}
+         "unit": SURVEY_UNITS[indicator], "dataset": meta["dataset"], "edition": str(meta["edition"]),
+         "source_kind": meta["source_kind"]}
         for row in ranked.to_dict("records") for indicator in SURVEY_INDICATORS
         if not pd.isna(row[indicator])
     ]
     return pd.DataFrame(rows, columns=OFFICIAL_COLUMNS, dtype=object)
 
 
-# --- population -------------------------------------------------------------------------------------------
+# --- World Bank indicators ----------------------------------------------------------------------------------
 
-def population_indicators(meta_path: Path) -> pd.DataFrame:
-    """World Bank SP.POP.TOTL of every UN member and year as long rows: indicator population, unit count, period YYYY.
+def in_range(value: float, indicator: dict) -> bool:
+    """Whether a value lies in the indicator's valid range (its metadata's minimum, maximum)."""
+    minimum, maximum = indicator.get("minimum"), indicator.get("maximum")
+    if minimum is not None and (value < minimum or (indicator.get("exclusive_minimum") and value == minimum)):
+        return False
+    return maximum is None or value <= maximum
 
-    The copy's ISO code column is what is read; its names are the World Bank's and are not looked up.
+
+def range_text(indicator: dict) -> str:
+    low = indicator.get("minimum")
+    low_text = "" if low is None else f"{'>' if indicator.get('exclusive_minimum') else '>='} {low}"
+    high = indicator.get("maximum")
+    return " and ".join(filter(None, (low_text, None if high is None else f"<= {high}"))) or "any number"
+
+
+def wb_indicator_rows(meta_path: Path) -> pd.DataFrame:
+    """A World Bank indicator in the long format `Country Name, Country Code, Year, Value` as rows of the long table.
+
+    One reader for every indicator of that format: the indicator's id, unit, value type (integer or number)
+    and valid range come from the metadata's `indicator`. Only UN members are read (the file also holds
+    aggregates); with `every_un_member` every member must have a value. The copy's ISO code column is what
+    is read; its names are the World Bank's and are not looked up.
     """
     meta_path = Path(meta_path)
     meta = read_metadata(meta_path)
-    if meta["kind"] != "wb_population":
-        raise OfficialDataError(f"{meta_path.name}: kind is '{meta['kind']}', not World Bank population")
-    name = meta["file"]
+    indicator, name = meta["indicator"], meta["file"]
     rows, seen = [], {}
     for line, row in raw_rows(meta_path, meta):
         code = row["country"].strip()
@@ -376,42 +469,118 @@ def population_indicators(meta_path: Path) -> pd.DataFrame:
             continue
         where = f"{name}: line {line}"
         checked_iso_code(code, where)
-        year, value = row["year"].strip(), row["population"].strip()
+        year = row["year"].strip()
         if not re.fullmatch(r"\d{4}", year):
             raise OfficialDataError(f"{where}: year '{year}' is not YYYY")
-        if not re.fullmatch(r"\d+", value) or int(value) == 0:
-            raise OfficialDataError(f"{where}: population '{value}' is not a positive whole number")
+        value = number(row["value"], where, indicator["id"])
+        if value is None:
+            raise OfficialDataError(f"{where}: {indicator['id']} is blank; the format gives no row for a missing value")
+        if indicator["value_type"] == "integer" and not value.is_integer():
+            raise OfficialDataError(f"{where}: {indicator['id']} '{row['value']}' is not a whole number, but "
+                                    f"{meta_path.name} (field indicator.value_type) says integer")
+        if not in_range(value, indicator):
+            raise OfficialDataError(f"{where}: {indicator['id']} {row['value'].strip()} is outside the range "
+                                    f"{meta_path.name} gives (fields indicator.minimum, indicator.maximum: "
+                                    f"{range_text(indicator)})")
         if (code, year) in seen:
             raise OfficialDataError(f"{where}: {code} {year} already on line {seen[code, year]}; expected once")
         seen[code, year] = line
-        rows.append({"indicator": "population", "country": code, "period": year, "value": int(value),
-                     "unit": UNITS["population"], "dataset": meta["dataset"]})
+        rows.append({"indicator": indicator["id"], "country": code, "period": year, "value": whole_or_float(value),
+                     "unit": indicator["unit"], "dataset": meta["dataset"], "edition": "",
+                     "source_kind": meta["source_kind"]})
     missing = sorted(UN_MEMBERS - {code for code, _ in seen})
-    if missing:
-        raise OfficialDataError(f"{name}: expected every one of the {len(UN_MEMBERS)} UN members; "
-                                f"missing: {', '.join(missing)}")
+    if indicator.get("every_un_member") and missing:
+        raise OfficialDataError(f"{name}: expected every one of the {len(UN_MEMBERS)} UN members "
+                                f"({meta_path.name}, field indicator.every_un_member); missing: {', '.join(missing)}")
     return pd.DataFrame(rows, columns=OFFICIAL_COLUMNS, dtype=object)
+
+
+# --- e-Conomy SEA ---------------------------------------------------------------------------------------------
+
+def economy_sea_rows(meta_path: Path) -> pd.DataFrame:
+    """The e-Conomy SEA reports' digital-economy GMV, its growth and the growth's rank, each within one report edition.
+
+    GMV (current US$ billion in the file, US$ here) of the metadata's `indicators.gmv.metric`; growth over the
+    previous year only where the same edition gives both years, never across editions; the rank of that
+    growth among the countries the edition covers for that year, ties sharing the best position.
+    """
+    meta_path = Path(meta_path)
+    meta = read_metadata(meta_path)
+    indicators, name = meta["indicators"], meta["file"]
+    gmv = {}
+    for line, row in raw_rows(meta_path, meta):
+        if row["metric"] != indicators["gmv"]["metric"]:
+            continue
+        where = f"{name}: line {line}"
+        code = checked_iso_code(row["country"].strip(), where)
+        edition, year = row["edition"].strip(), row["year"].strip()
+        if not (re.fullmatch(r"\d{4}", edition) and re.fullmatch(r"\d{4}", year)):
+            raise OfficialDataError(f"{where}: edition '{edition}' or year '{year}' is not YYYY")
+        if row["unit"] != "current USD billion":
+            raise OfficialDataError(f"{where}: unit '{row['unit']}', expected 'current USD billion'")
+        value = number(row["value"], where, "value")
+        if value is None or value <= 0:
+            raise OfficialDataError(f"{where}: GMV '{row['value']}' is not a positive number")
+        if (edition, code, year) in gmv:
+            raise OfficialDataError(f"{where}: {code} {year} of edition {edition} comes twice")
+        gmv[edition, code, year] = value
+    levels = pd.DataFrame([{"edition": e, "country": c, "period": y, "value": v} for (e, c, y), v in gmv.items()],
+                          columns=["edition", "country", "period", "value"])
+    previous = levels.assign(period=(levels["period"].astype(int) + 1).astype(str))
+    growth = levels.merge(previous, on=["edition", "country", "period"], suffixes=("", "_before"))
+    growth["value"] = ((growth["value"] / growth["value_before"] - 1) * 100).round(6)
+    growth["rank"] = growth.groupby(["edition", "period"])["value"].rank(ascending=False, method="min").astype(int)
+    tables = [
+        levels.assign(indicator=indicators["gmv"]["id"], unit=indicators["gmv"]["unit"],
+                      value=(levels["value"] * 1e9).round().astype("int64")),
+        growth.assign(indicator=indicators["growth"]["id"], unit=indicators["growth"]["unit"]),
+        growth.assign(indicator=indicators["growth_rank"]["id"], unit=indicators["growth_rank"]["unit"],
+                      value=growth["rank"]),
+    ]
+    table = pd.concat([t[["indicator", "country", "period", "value", "unit", "edition"]] for t in tables],
+                      ignore_index=True)
+    table = table.assign(dataset=meta["dataset"], source_kind=meta["source_kind"])[OFFICIAL_COLUMNS].astype(object)
+    table["value"] = pd.Series([whole_or_float(value) for value in table["value"]], dtype=object)
+    return table
 
 
 # --- the long table ----------------------------------------------------------------------------------------
 
-READERS = {"un_egov_survey": survey_indicators, "wb_population": population_indicators}
+READERS = {"un_egov_survey": survey_indicators, "wb_long": wb_indicator_rows, "economy_sea_gmv": economy_sea_rows}
+assert tuple(READERS) == READER_NAMES
+
+
+def indicator_descriptions(meta: dict) -> list[dict]:
+    """The indicators a metadata file describes (id, unit, titles, range), as the data package and links use them."""
+    if meta["reader"] == "un_egov_survey":
+        return [{"id": indicator, "unit": SURVEY_UNITS[indicator]} for indicator in SURVEY_INDICATORS]
+    if meta["reader"] == "wb_long":
+        return [meta["indicator"]]
+    return list(meta["indicators"].values())
 
 
 def official_indicators(official_dir: Path = paths.OFFICIAL_RAW) -> pd.DataFrame:
-    """Every raw official file read, checked and stacked: indicator, country, period, value, unit, dataset; sorted."""
-    tables = []
+    """Every raw official file read, checked and stacked (OFFICIAL_COLUMNS), sorted; every metadata file is validated
+    before any data file is read, so that all metadata problems are reported together."""
+    metas = {}
+    problems = []
     for meta_path in metadata_files(official_dir):
-        kind = read_metadata(meta_path)["kind"]
-        if kind not in READERS:
-            raise OfficialDataError(f"{meta_path.name}: kind '{kind}' has no reader; known: {', '.join(READERS)}")
-        tables.append(READERS[kind](meta_path))
+        try:
+            metas[meta_path] = read_metadata(meta_path)
+        except OfficialDataError as error:
+            problems.append(str(error))
+    if problems:
+        raise OfficialDataError("\n".join(problems))
+    tables = [READERS[meta["reader"]](meta_path) for meta_path, meta in metas.items()]
     table = pd.concat(tables, ignore_index=True)
     duplicated = table.duplicated(OFFICIAL_SORT_KEY, keep=False)
     if duplicated.any():
         first = table[duplicated].iloc[0]
         raise OfficialDataError(f"{official_dir}: {first.indicator} {first.country} {first.period} comes twice from "
                                 f"{first.dataset}; expected one value per indicator, country, period and dataset")
+    units = table.groupby("indicator")["unit"].nunique()
+    if (units > 1).any():
+        raise OfficialDataError(f"{official_dir}: indicator {units[units > 1].index[0]} comes in more than one unit")
     return table.sort_values(OFFICIAL_SORT_KEY, kind="stable", ignore_index=True)
 
 
@@ -426,106 +595,24 @@ def gaps(official_dir: Path = paths.OFFICIAL_RAW) -> pd.DataFrame:
     return pd.read_csv(Path(official_dir) / paths.OFFICIAL_GAPS, dtype=str, keep_default_na=False)
 
 
-# --- claims against the official series -----------------------------------------------------------------
+# --- what the files describe ---------------------------------------------------------------------------------
 
-def agrees(claim: float, official: float, qualifier: str, figure_id: str = "") -> bool:
-    """Whether an official value bears the claim out: equal, or within what the qualifier allows."""
-    if qualifier is None or pd.isna(qualifier) or qualifier in ("exact", ""):
-        return math.isclose(official, claim, rel_tol=0, abs_tol=1e-9)
-    if qualifier == "at_least":
-        return official >= claim
-    if qualifier == "at_most":
-        return official <= claim
-    if qualifier == "approx":
-        return abs(official - claim) <= APPROX_RELATIVE_TOLERANCE * abs(claim) + 1e-9
-    raise OfficialDataError(f"claim {figure_id}: qualifier '{qualifier}' is not exact, approx, at_least or at_most")
-
-
-def _survey_claims(claims: pd.DataFrame) -> pd.DataFrame:
-    """Claims on an official survey indicator, with `year` (the period's year: the survey edition)."""
-    needed = {"figure_id", "indicator", "country", "period", "value", "kind", "qualifier"}
-    missing = needed - set(claims.columns)
-    if missing:
-        raise OfficialDataError(f"claims lack the columns {', '.join(sorted(missing))}")
-    selected = claims[claims["indicator"].isin(SURVEY_INDICATORS)].copy()
-    if "source_id" not in selected:
-        selected["source_id"] = None
-    selected["period"] = selected["period"].astype(str)
-    selected["year"] = selected["period"].str[:4]
-    return selected
-
-
-def claims_vs_official(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
-    """Every observed or derived claim with an official value for its indicator, country and survey year, and a verdict.
-
-    The verdict is `agrees` (equal, or within the qualifier: at_least means official >= claim, at_most
-    official <= claim, approx within APPROX_RELATIVE_TOLERANCE; no qualifier means exact) or `differs`;
-    difference = official - claim. Targets are left out (claims_not_checked lists them), and so are claims
-    on indicators outside the survey, such as counts.
-    """
-    selected = _survey_claims(claims)
-    selected = selected[selected["kind"].isin(CHECKED_KINDS)]
-    matched = selected.merge(
-        official.rename(columns={"period": "official_period", "value": "official_value"})[
-            ["indicator", "country", "official_period", "official_value", "dataset"]],
-        left_on=["indicator", "country", "year"], right_on=["indicator", "country", "official_period"])
-    rows = []
-    for row in matched.to_dict("records"):
-        claim = pd.to_numeric(row["value"], errors="coerce")
-        if pd.isna(claim):
-            raise OfficialDataError(f"claim {row['figure_id']}: value '{row['value']}' is not a number")
-        official_value = float(row["official_value"])
-        rows.append({
-            **{column: row[column] for column in ("figure_id", "source_id", "kind", "indicator", "country", "period",
-                                                  "qualifier", "official_period", "dataset")},
-            "claim_value": whole_or_float(claim), "official_value": whole_or_float(official_value),
-            "difference": whole_or_float(round(official_value - float(claim), 10)),
-            "verdict": "agrees" if agrees(float(claim), official_value, row["qualifier"], row["figure_id"])
-            else "differs",
-        })
-    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS, dtype=object)
-    return table.sort_values(["indicator", "country", "period", "figure_id", "kind", "dataset"], kind="stable",
-                             ignore_index=True)
-
-
-def claims_not_checked(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
-    """Claims on an official survey indicator that claims_vs_official cannot check, each with its reason.
-
-    A target is a goal, not an observation; an edition missing from the raw files (see gaps) cannot be
-    checked ("edition 2008 not in the raw official files"); nor can a country or indicator the edition lacks.
-    """
-    selected = _survey_claims(claims)
-    available = set(zip(official["indicator"], official["country"], official["period"].astype(str)))
-    editions = {str(year) for year in survey_editions(official)}
-    rows = []
-    for row in selected.to_dict("records"):
-        if row["kind"] == "target":
-            reason = N_("a target is a goal, not an observation")
-        elif row["kind"] not in CHECKED_KINDS:
-            reason = N_("kind '{kind}' is neither observed nor derived")
-        elif (row["indicator"], row["country"], row["year"]) in available:
-            continue
-        elif row["year"] not in editions:
-            reason = N_("edition {year} not in the raw official files")
-        else:
-            reason = N_("no official {indicator} for {country} in the {year} edition")
-        values = {"kind": row["kind"], "year": row["year"], "indicator": row["indicator"], "country": row["country"]}
-        rows.append({**{name: row[name] for name in NOT_CHECKED_COLUMNS if name not in REASON_COLUMNS},
-                     **{column("reason", code): language(code)._(reason, **values) for code in LANGUAGES}})
-    table = pd.DataFrame(rows, columns=NOT_CHECKED_COLUMNS, dtype=object)
-    return table.sort_values(["indicator", "country", "period", "figure_id", "kind"], kind="stable",
-                             ignore_index=True)
-
-
-def claims_compared(claims: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
-    """Every claim on a survey indicator: those with an official value and their verdict (`agrees`, `differs`),
-    then those that cannot be checked (`not_checked`, with the reason), in one table."""
-    compared = claims_vs_official(claims, official).assign(**dict.fromkeys(REASON_COLUMNS, ""))
-    unchecked = claims_not_checked(claims, official).rename(columns={"value": "claim_value"})
-    unchecked = unchecked.assign(verdict="not_checked", claim_value=unchecked["claim_value"].map(whole_or_float))
-    table = pd.concat([compared, unchecked.reindex(columns=compared.columns)], ignore_index=True)
-    return table.sort_values(["indicator", "country", "period", "figure_id", "kind"], kind="stable",
-                             ignore_index=True)
+def described_indicators(official_dir: Path = paths.OFFICIAL_RAW) -> dict[str, dict]:
+    """Every indicator the metadata files describe, by id: unit, titles and range where given, the datasets, kinds
+    of source, readers and producers that hold it."""
+    described: dict[str, dict] = {}
+    for meta_path in metadata_files(official_dir):
+        meta = read_metadata(meta_path)
+        for indicator in indicator_descriptions(meta):
+            entry = described.setdefault(indicator["id"], {**indicator, "datasets": [], "source_kinds": [],
+                                                           "readers": [], "producers": []})
+            entry["datasets"].append(meta["dataset"])
+            for key, value in (("readers", meta["reader"]), ("producers", meta["producer"])):
+                if value not in entry[key]:
+                    entry[key].append(value)
+            if meta["source_kind"] not in entry["source_kinds"]:
+                entry["source_kinds"].append(meta["source_kind"])
+    return described
 
 
 def population_reference(official: pd.DataFrame, official_dir: Path = paths.OFFICIAL_RAW) -> pd.DataFrame:
@@ -542,7 +629,7 @@ def origins(official_dir: Path = paths.OFFICIAL_RAW) -> list[dict]:
     for meta_path in metadata_files(official_dir):
         meta = read_metadata(meta_path)
         copy = meta["copy"]
-        cited.append({"title": meta["title"], "path": f"data/raw/official/{meta['file']}", "producer": meta["producer"],
-                      "url": meta["url_main"], "copy": f"{copy['repository']}@{copy['commit']}:{copy['path']}",
+        cited.append({"title": f"{meta['title']} [{meta['source_kind']}]", "path": f"data/raw/official/{meta['file']}",
+                      "producer": meta["producer"], "url": meta["url_main"], "copy": f"{copy['repository']}@{copy['commit']}:{copy['path']}",
                       "sha256": meta["sha256"], "accessed": meta["date_accessed"]})
     return cited

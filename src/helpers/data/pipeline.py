@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import params, paths
-from helpers.data import checks, clean, datapackage, official, raw
+from helpers.data import checks, clean, datapackage, official, raw, verdicts
 from helpers.files import (csv_text, exit_on_sigterm, exit_with, json_text, stops_reported, write_bytes_named,
                            write_files_atomic)
 
@@ -56,11 +56,25 @@ def build(raw_dir: Path, as_of: dt.date | None, sources_dir: Path | None = None,
     vocabulary = layer.indicators
     cumulative = set(vocabulary.loc[vocabulary["cumulative"] == "true", "indicator"])
     share_of = dict(vocabulary.loc[vocabulary["share_of"] != "", ["indicator", "share_of"]].itertuples(index=False))
-    official_series = official.official_indicators(Path(raw_dir) / paths.OFFICIAL_RAW.name)
-    population = official.population_reference(official_series, Path(raw_dir) / paths.OFFICIAL_RAW.name)
+    official_dir = Path(raw_dir) / paths.OFFICIAL_RAW.name
+    official_series = official.official_indicators(official_dir)
+    population = official.population_reference(official_series, official_dir)
     findings = checks.run_checks(table, cumulative, share_of, population, vocabulary)
-    comparison = official.claims_compared(table, official_series)
+    comparison = claims_against_series(table, vocabulary, official_series, Path(raw_dir), official_dir)
     return CleanLayer(table, findings, layer.sources, official_series, comparison)
+
+
+def claims_against_series(table: pd.DataFrame, vocabulary: pd.DataFrame, official_series: pd.DataFrame,
+                          raw_dir: Path, official_dir: Path) -> pd.DataFrame:
+    """Every clean claim with its verdict, by the links of raw_dir/claim_links.csv; series titled by their metadata,
+    else by the vocabulary."""
+    links = verdicts.load_links(raw_dir / paths.CLAIM_LINKS, official_series)
+    described = official.described_indicators(official_dir)
+    titles = {row.indicator: {"en": row.title, "vi": row.title_vi} for row in vocabulary.itertuples()}
+    titles.update({key: {"en": entry["title"], "vi": entry["title_vi"]}
+                   for key, entry in described.items() if "title" in entry})
+    datasets = {key: " ".join(entry["datasets"]) for key, entry in described.items()}
+    return verdicts.claims_vs_official(table, vocabulary, official_series, links, titles, datasets, paths.CLAIM_LINKS)
 
 
 def stopping_findings(findings: pd.DataFrame, strict: bool) -> pd.DataFrame:
@@ -81,7 +95,9 @@ def clean_files(result: CleanLayer, raw_dir: Path) -> dict[str, str]:
         paths.INDICATOR_METADATA: csv_text(metadata),
         paths.OFFICIAL_INDICATORS: csv_text(result.official),
         paths.CLAIMS_VS_OFFICIAL: csv_text(result.claims_vs_official),
-        paths.DATAPACKAGE: json_text(datapackage.descriptor(result.sources, official.origins(Path(raw_dir) / paths.OFFICIAL_RAW.name))),
+        paths.DATAPACKAGE: json_text(datapackage.descriptor(
+            result.sources, official.origins(Path(raw_dir) / paths.OFFICIAL_RAW.name),
+            official.described_indicators(Path(raw_dir) / paths.OFFICIAL_RAW.name))),
     }
 
 
@@ -174,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             result = run_clean_step(args.raw_dir, args.clean_dir, params.iso_date("as_of", args.as_of), args.strict,
                                     args.allow_shrink)
-        except (raw.RawDataError, clean.CleanError, official.OfficialDataError, FindingsError, ShrinkError,
+        except (raw.RawDataError, clean.CleanError, official.OfficialDataError, verdicts.LinkError, FindingsError, ShrinkError,
                 params.ParameterError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

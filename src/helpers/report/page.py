@@ -40,6 +40,7 @@ from markupsafe import Markup
 
 from helpers import paths
 from helpers.analysis.findings import ARROW, ordinal, value_label
+from helpers.data.official import described_indicators
 from helpers.data.raw import corpus_years
 from helpers.files import read_json, write_text_atomic
 from helpers.i18n import (LANGUAGES, N_, SOURCE_LANGUAGE, TRANSLATED, Language, column, country_name, heading, language,
@@ -303,24 +304,30 @@ def official_position(clean_dir: Path, tr: Language) -> dict:
             "egdi": plain(latest["egdi"], 4, tr.code)}
 
 
-def official_coverage(clean_dir: Path, raw_dir: Path) -> dict:
-    """The survey editions the official table holds, and those the raw files lack."""
+def official_coverage(clean_dir: Path, raw_dir: Path, tr: Language) -> dict:
+    """The survey editions the official table holds and those the raw files lack; the World Bank indicators by their
+    titles; the producers of the industry estimates."""
     official = read_table(clean_dir / paths.OFFICIAL_INDICATORS)
     editions = sorted(set(official.loc[official["indicator"] == "egdi_rank", "period"]))
     gaps = read_table(raw_dir / paths.OFFICIAL_RAW.name / paths.OFFICIAL_GAPS)
-    return {"editions": ", ".join(editions), "gaps": ", ".join(sorted(gaps["edition"]))}
+    described = described_indicators(raw_dir / paths.OFFICIAL_RAW.name).values()
+    return {"editions": ", ".join(editions), "gaps": ", ".join(sorted(gaps["edition"])),
+            "world_bank": ", ".join(sorted(entry[tr.column("title")] for entry in described
+                                           if "wb_long" in entry["readers"])),
+            "estimates": "; ".join(sorted({producer for entry in described if "industry_estimate" in entry["source_kinds"]
+                                           for producer in entry["producers"]}))}
 
 
 def claims_against_official(clean_dir: Path, tr: Language, titles: dict[str, str]) -> dict:
-    """Each claim on a survey indicator beside its official value, and how many agree, differ or cannot be checked."""
+    """Each claim beside the public value that checks it, and how many agree, differ or have no such comparison."""
     compared = read_table(clean_dir / paths.CLAIMS_VS_OFFICIAL)
     shown = translated_columns(compared, tr)[
         ["figure_id", "source_id", "kind", "indicator", "period", "qualifier", "claim_value", "official_value",
-         "dataset", "verdict", "reason"]]
+         "source_kind", "verdict"]]
     counts = compared["verdict"].value_counts()
-    return {"table": table(shown, tr, tr._("Claims beside the official values"), titles),
-            **{verdict: int(counts.get(verdict, 0))
-                                      for verdict in ("agrees", "differs", "not_checked")}}
+    agrees, differs = int(counts.get("agrees", 0)), int(counts.get("differs", 0))
+    return {"table": table(shown, tr, tr._("Claims beside the official values"), titles), "agrees": agrees,
+            "differs": differs, "not_checked": len(compared) - agrees - differs}
 
 
 # The themes of the claims register, by indicator family; a family without a theme here is named by its id.
@@ -447,7 +454,7 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
         sections=sections, contents=contents,
         download=download(archive_files(clean_dir, figures_dir, [c["name"] for c in charts])),
         position=position, compared=claims_against_official(clean_dir, tr, titles),
-        official=official_coverage(clean_dir, raw_dir),
+        official=official_coverage(clean_dir, raw_dir, tr),
         quality=data_quality(clean_dir, tr, titles), methods=methods(raw_dir, clean_dir),
         sources=[s._replace(published=period_text(s.published, lang), outlet=word(s.outlet, tr))
                  for s in sources.itertuples()],
