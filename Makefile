@@ -47,7 +47,7 @@ INDICATOR_NOTEBOOKS := $(filter-out $(CLEAN_NOTEBOOK),$(sort $(wildcard notebook
 # build/notebooks.vi and build/figures.vi (the notebooks run with lang=vi), both from one set of notebooks.
 EXECUTED := $(patsubst notebooks/%,build/notebooks/%,$(INDICATOR_NOTEBOOKS))
 EXECUTED_VI := $(patsubst notebooks/%,build/notebooks.vi/%,$(INDICATOR_NOTEBOOKS))
-REPORTS := reports/report.html reports/report.vi.html
+REPORTS := reports/report.html reports/report.vi.html reports/official_indicators.zip
 # Babel's extraction: the markers of the code (_, n_, N_), as babel.cfg maps the files.
 EXTRACT_KEYWORDS := -k _ -k n_:1,2 -k N_
 
@@ -113,7 +113,7 @@ notebooks: $(AUDIT) | $(INSTALLED) ## re-execute the committed notebooks in plac
 	$(PYTHON) -m helpers.run.notebooks --in-place $(CLEAN_NOTEBOOK)
 	$(PYTHON) -m helpers.run.notebooks --in-place $(INDICATOR_NOTEBOOKS)
 
-report: $(REPORTS) ## build the self-contained HTML report: reports/report.html (English), reports/report.vi.html (Vietnamese)
+report: $(REPORTS) ## build the HTML report: reports/report.html (English), reports/report.vi.html (Vietnamese), and the full official table zipped beside them
 
 $(REPORTS) &: $(AUDIT) $(CLEAN_STAMP) $(EXECUTED) $(EXECUTED_VI) $(REPORT_CODE) | $(INSTALLED)
 	$(PYTHON) -m helpers.report

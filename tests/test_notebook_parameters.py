@@ -137,6 +137,6 @@ def test_a_researchers_papermill_run_changes_nothing_the_report_is_built_from(tm
                           "-p", "country", "THA"], cwd=root, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(root / "src")})
     assert run.returncode == 0, run.stderr
-    assert "THA is 2nd of the 11 in Southeast Asia" in outputs_text(executed)
+    assert "Thailand is 2nd of the 11 in Southeast Asia" in outputs_text(executed)
     assert published_files(root) == before
     assert any(in_checkout(root, paths.SCRATCH_FIGURES).iterdir()), "the run wrote its charts to the scratch folder"

@@ -98,11 +98,23 @@ def test_the_archive_holds_every_clean_file_and_the_data_of_every_chart(built, p
     link = re.search(rf'download="{report.ARCHIVE}" href="data:application/zip;base64,([^"]+)"', page)
     with zipfile.ZipFile(io.BytesIO(base64.b64decode(link.group(1)))) as bundle:
         held = {name: bundle.read(name) for name in bundle.namelist()}
-    expected = {name: (paths.DATA_CLEAN / name).read_bytes() for name in paths.CLEAN_FILES}
+    expected = {name: (paths.DATA_CLEAN / name).read_bytes() for name in paths.CLEAN_FILES
+                if name != paths.OFFICIAL_INDICATORS}
     expected |= {f"{report.ARCHIVE_CHARTS}/{name}.csv": paths.chart_file(figures, name, "csv").read_bytes()
                  for name in re.findall(r'<div class="view" id="([^"]+)"', page)
                  if paths.chart_file(figures, name, "csv").is_file()}
     assert held == expected
+
+
+def test_the_full_official_table_is_published_beside_the_page_which_names_it(page, language):
+    # the page links to the archive by its name alone, so the link works wherever the folder is published
+    link = re.search(r'<a class="official" href="([^"]+)"><code>([^<]+)</code></a>', page)
+    assert link and link.group(1) == link.group(2) == paths.OFFICIAL_ARCHIVE.name
+    beside = paths.in_language(paths.REPORT_HTML, language).parent / link.group(1)
+    with zipfile.ZipFile(beside) as bundle:
+        assert bundle.namelist() == [paths.OFFICIAL_INDICATORS]
+        assert bundle.read(paths.OFFICIAL_INDICATORS) == (paths.DATA_CLEAN / paths.OFFICIAL_INDICATORS).read_bytes()
+    assert f"({round(beside.stat().st_size / 1024)} kB)" in page, "the page gives the archive's size"
 
 
 def test_each_section_opens_with_a_finding_of_its_charts_in_a_sentence(built, page):

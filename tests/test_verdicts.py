@@ -227,6 +227,13 @@ def test_every_clean_row_has_one_verdict_row_with_its_reason(built):
     assert checked["figure_id"].nunique() >= 12
 
 
+def test_every_indicator_the_articles_use_has_its_link_row():
+    # a claim without a link is "not checked" by default: in the committed data each indicator's row says why
+    links = pd.read_csv(paths.DATA_RAW / "claim_links.csv", dtype=str)
+    used = set(pd.read_csv(paths.FIGURES_CSV, dtype=str)["indicator"])
+    assert not sorted(used - set(links["indicator"])), "indicators without a row in claim_links.csv"
+
+
 def test_the_multiple_of_gdp_growth_is_read_year_by_year_and_taken_together(built):
     row = by_figure(built.claims_vs_official, "s004-20")
     growth = built.official[(built.official["indicator"] == "gdp_growth") & (built.official["country"] == "VNM")]

@@ -61,6 +61,9 @@ CLEAN_FILES = (*CLEAN_TABLES, DATAPACKAGE)
 CLEAN_NOTEBOOK = "01-clean.ipynb"
 
 REPORT_HTML = REPORTS / "report.html"  # English, the source language; other languages beside it
+# The full official table (every member and year of every series: megabytes as text), zipped and published beside
+# the pages, which name it, so that each page stays under 1 MB.
+OFFICIAL_ARCHIVE = REPORTS / "official_indicators.zip"
 REPORT_TEMPLATE = "report.html.j2"
 
 REQUIREMENTS_LOCK = ROOT / "requirements.lock"

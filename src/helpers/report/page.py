@@ -42,7 +42,7 @@ from helpers import paths
 from helpers.analysis.findings import ARROW, ordinal, value_label
 from helpers.data.official import described_indicators
 from helpers.data.raw import corpus_years
-from helpers.files import read_json, write_text_atomic
+from helpers.files import read_json, write_files_atomic
 from helpers.i18n import (LANGUAGES, N_, SOURCE_LANGUAGE, TRANSLATED, Language, column, country_name, heading, language,
                           prose_blocks, word)
 from helpers.numbers import cell_text, period_text, plain
@@ -122,8 +122,9 @@ def data_link(content: bytes, mediatype: str) -> str:
     return f"data:{mediatype};base64," + base64.b64encode(content).decode("ascii")
 
 
-# The page's one download: the clean data package and the data of every chart, zipped (the official table alone
-# is over 1 MB as text, a third of that zipped), so that the page stays one file a reader can load on a phone.
+# The page's own download: the clean data package and the data of every chart, zipped, so that the page stays one
+# file a reader can load on a phone. The full official table is too large for it (megabytes as text, hundreds of
+# kB zipped): it is published beside the pages as its own archive (paths.OFFICIAL_ARCHIVE), which the page names.
 ARCHIVE = "vn-digital-government-data.zip"
 ARCHIVE_CHARTS = "charts"  # the folder of the archive that holds the data of each chart
 
@@ -140,8 +141,9 @@ def archive(files: dict[str, Path]) -> bytes:
 
 
 def archive_files(clean_dir: Path, figures_dir: Path, charts: list[str]) -> dict[str, Path]:
-    """What the archive holds: every clean file, and the data of each chart the page draws or tabulates."""
-    files = {name: clean_dir / name for name in paths.CLEAN_FILES}
+    """What the page's archive holds: every clean file but the full official table, and the data of each chart the
+    page draws or tabulates."""
+    files = {name: clean_dir / name for name in paths.CLEAN_FILES if name != paths.OFFICIAL_INDICATORS}
     for name in charts:
         data = paths.chart_file(figures_dir, name, "csv")
         if data.is_file():
@@ -251,13 +253,24 @@ def opening_finding(notebook: dict, figures_dir: Path) -> str:
     return sentences[0] if sentences else sidecars[0]["headline"]
 
 
-def download(files: dict[str, Path]) -> dict:
-    """The archive as a download from the page itself, and what it holds."""
+def kilobytes(size: int) -> int:
+    return max(1, round(size / 1024))
+
+
+def official_archive_files(clean_dir: Path) -> dict[str, Path]:
+    """What the archive published beside the pages holds: the full official table."""
+    return {paths.OFFICIAL_INDICATORS: clean_dir / paths.OFFICIAL_INDICATORS}
+
+
+def download(files: dict[str, Path], official: bytes) -> dict:
+    """The archive as a download from the page itself, what it holds, and the official archive beside the page."""
     content = archive(files)
-    return {"name": ARCHIVE, "href": data_link(content, "application/zip"), "kb": max(1, round(len(content) / 1024)),
-            "files": [{"name": name, "kb": max(1, round(path.stat().st_size / 1024))}
+    return {"name": ARCHIVE, "href": data_link(content, "application/zip"), "kb": kilobytes(len(content)),
+            "files": [{"name": name, "kb": kilobytes(path.stat().st_size)}
                       for name, path in sorted(files.items()) if "/" not in name],
-            "charts": sum("/" in name for name in files)}
+            "charts": sum("/" in name for name in files),
+            "official": {"name": paths.OFFICIAL_ARCHIVE.name, "kb": kilobytes(len(official)),
+                         "file": paths.OFFICIAL_INDICATORS}}
 
 
 def data_quality(clean_dir: Path, tr: Language, titles: dict[str, str]) -> dict:
@@ -452,7 +465,8 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
         lead=lead(clean_dir, tr, position), lead_chart=next((c for c in charts if c.get("in_lead")), None),
         register=register_view(register, tr, titles),
         sections=sections, contents=contents,
-        download=download(archive_files(clean_dir, figures_dir, [c["name"] for c in charts])),
+        download=download(archive_files(clean_dir, figures_dir, [c["name"] for c in charts]),
+                          archive(official_archive_files(clean_dir))),
         position=position, compared=claims_against_official(clean_dir, tr, titles),
         official=official_coverage(clean_dir, raw_dir, tr),
         quality=data_quality(clean_dir, tr, titles), methods=methods(raw_dir, clean_dir),
@@ -466,10 +480,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=LANGUAGES, action="append",
                         help="the language of the page to build (repeatable; default: every language)")
     args = parser.parse_args(argv)
+    # Every page rendered before any file is replaced, so that a failing page leaves the published ones as they were.
+    outputs: dict[Path, str | bytes] = {paths.OFFICIAL_ARCHIVE: archive(official_archive_files(paths.DATA_CLEAN))}
     for lang in args.lang or LANGUAGES:
-        output = paths.in_language(paths.REPORT_HTML, lang)
-        page = render(paths.in_language(paths.EXECUTED_NOTEBOOKS, lang), paths.in_language(paths.FIGURES, lang),
-                      paths.DATA_CLEAN, paths.DATA_RAW, lang)
-        write_text_atomic(page, output)
+        outputs[paths.in_language(paths.REPORT_HTML, lang)] = render(
+            paths.in_language(paths.EXECUTED_NOTEBOOKS, lang), paths.in_language(paths.FIGURES, lang),
+            paths.DATA_CLEAN, paths.DATA_RAW, lang)
+    write_files_atomic(outputs)
+    for output in outputs:
         print(f"report written: {output.relative_to(paths.ROOT)}")
     return 0
