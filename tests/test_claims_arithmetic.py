@@ -6,7 +6,7 @@ import pytest
 from helpers import paths
 from helpers.data import checks, clean, raw
 from helpers import numbers
-from helpers.numbers import Bounded
+from helpers.numbers import Bounded, carried, significant_digits
 
 UNITS = {"digital_signature_adult_share": "percent", "digital_signature_share_multiple": "times",
          "digital_economy_growth": "percent", "digital_economy_growth_gdp_multiple": "times",
@@ -114,7 +114,7 @@ def test_a_multiple_against_a_base_no_source_gives_is_an_open_question_with_each
     assert [f["figure_ids"] for f in found] == ["s004-18;s004-19;s004-20"]
     message = found[0]["message"]
     assert "with 28% (s004-18, 2022) it implies a base of 8%" in message
-    assert "with 19% (s004-19, 2023) it implies a base of 5.4%" in message
+    assert "with 19% (s004-19, 2023) it implies a base of about 5.4%" in message
     assert "Open question: which reading is meant" in message
 
 
@@ -131,7 +131,7 @@ def test_a_share_whose_implied_total_another_source_states_otherwise_is_an_open_
                                  titles={"public_services_total": "administrative procedures"})
     assert [f["figure_ids"] for f in found] == ["s001-05;s002-14;s002-15"]
     message = found[0]["message"]
-    assert message.startswith("70% (s002-15) of 4,400 (s002-14, 2024-08-31) implies a base of 6,286 "
+    assert message.startswith("70% (s002-15) of 4,400 (s002-14, 2024-08-31) implies a base of about 6,300 "
                               "administrative procedures; s001-05 states about 6,800 for 2021-03-08.")
     assert "Open question: did administrative procedures change between 2021-03-08 and 2024-08-31" in message
 
@@ -153,7 +153,23 @@ def test_a_share_of_two_figures_that_do_not_give_it_is_a_finding():
     found = checks.stated_ratios(clean_table)
     assert len(found) == 1
     assert "4,400 (s002-14, 2024-08-31) / 6,800 (s002-16, 2024-08-31) = 64.7%" in found[0]["message"]
-    assert "70% would need a base of 6,286" in found[0]["message"]
+    assert "70% would need a base of about 6,300" in found[0]["message"]
+
+
+@pytest.mark.parametrize("value, digits", [(4400, 2), (70, 2), (55_250_000, 4), (3.5, 2), (0.71, 2), (6800, 2),
+                                           (351.53, 5), (8, 2), (193, 3)])
+def test_a_stated_value_carries_its_significant_digits(value, digits):
+    assert significant_digits(value) == digits
+
+
+@pytest.mark.parametrize("computed, stated, expected", [
+    (Bounded(6285.714, "exact"), (70, 4400), Bounded(6300, "approx")),     # 4,400 / 70%: two digits, no more
+    (Bounded(8.0, "exact"), (28, 3.5), Bounded(8.0, "exact")),              # nothing rounded away stays exact
+    (Bounded(6285.714, "at_least"), (70, 4400), Bounded(6300, "at_least")),  # a bound keeps its qualifier
+    (Bounded(75_684_932, "approx"), (73, 55_250_000), Bounded(76_000_000, "approx")),
+])
+def test_a_computed_base_shows_only_the_precision_its_inputs_carry(computed, stated, expected):
+    assert carried(computed, *stated) == expected
 
 
 # ---------------------------------------------------------------- the same claim counted twice

@@ -123,6 +123,27 @@ def ratio(part: Bounded, base: Bounded) -> Bounded:
     return Bounded(part.value / base.value, qualifier)
 
 
+def significant_digits(value: float) -> int:
+    """The significant digits a stated value carries: its digits without the zeros that end a whole number (4,400
+    carries 2, 55.25 million 4), and at least 2 (a whole percentage such as 70% is read to the unit)."""
+    text = f"{abs(value):.12g}"
+    digits = text.replace(".", "").lstrip("0")
+    if "." not in text:
+        digits = digits.rstrip("0")
+    return max(2, len(digits))
+
+
+def carried(number: Bounded, *stated: float) -> Bounded:
+    """A number computed from stated values, to the significant digits the least precise of them carries; rounding
+    makes an exact result approximate (4,400 / 70% = 6,285.7 is shown as about 6,300)."""
+    if not number.value or not math.isfinite(number.value):
+        return number
+    digits = min(significant_digits(value) for value in stated)
+    rounded = round(number.value, digits - 1 - math.floor(math.log10(abs(number.value))))
+    qualifier = "approx" if rounded != number.value and number.qualifier == "exact" else number.qualifier
+    return Bounded(rounded, qualifier)
+
+
 def interval(number: Bounded) -> tuple[float, float]:
     """The values a bounded number allows."""
     if number.qualifier == "at_least":

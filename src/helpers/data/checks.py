@@ -14,7 +14,7 @@ import pandas as pd
 
 from helpers.data import raw
 from helpers.i18n import N_, SOURCE_LANGUAGE, TRANSLATED, Language, column, language, word
-from helpers.numbers import Bounded, bounded_text, fits, number_text, period_text, plain, ratio
+from helpers.numbers import Bounded, bounded_text, carried, fits, number_text, period_text, plain, ratio
 
 ENGLISH = language(SOURCE_LANGUAGE)
 TIMES = {2: N_("twice"), 3: N_("three times")}
@@ -193,6 +193,11 @@ def implied_base(claim, part) -> tuple[Bounded, str]:
     return Bounded(base.value * (100 if unit == "percent" else 1), base.qualifier), unit
 
 
+def base_text(base: Bounded, unit: str, claim, part, tr: Language) -> str:
+    """An implied base as a message shows it: to the precision its two stated figures carry, no more."""
+    return bounded_text(carried(base, float(claim["value"]), float(part["value"])), unit, True, tr.code)
+
+
 def ratio_of_figures(claim, part, base, tr: Language) -> list[dict]:
     """A stated ratio against the one its two figures give; when they differ, the base it would need."""
     computed = ratio(as_bounded(part), as_bounded(base))
@@ -209,7 +214,7 @@ def ratio_of_figures(claim, part, base, tr: Language) -> list[dict]:
                     tr._("{claim} stated ({figure}), but {part} / {base} = {computed}; {claim} would need a base of "
                          "{needed}.", claim=stated_text(claim, tr), figure=claim["figure_id"], part=cited(part, tr),
                          base=cited(base, tr), computed=bounded_text(shown, claim["unit"], True, tr.code),
-                         needed=bounded_text(needed, unit, True, tr.code)) + " " + question)]
+                         needed=base_text(needed, unit, claim, part, tr)) + " " + question)]
 
 
 def implied_base_against_stated(claim, part, stated: list[pd.Series], tr: Language, base_name: str) -> list[dict]:
@@ -228,7 +233,7 @@ def implied_base_against_stated(claim, part, stated: list[pd.Series], tr: Langua
         found.append(finding("stated_ratio", "warning", pd.DataFrame([claim, part, total]),
                              tr._("{claim} ({figure}) of {part} implies a base of {base} {indicator}; {other} states "
                                   "{total} for {period}.", claim=stated_text(claim, tr), figure=claim["figure_id"],
-                                  part=cited(part, tr), base=bounded_text(base, unit, True, tr.code),
+                                  part=cited(part, tr), base=base_text(base, unit, claim, part, tr),
                                   indicator=base_name, other=total["figure_id"], total=stated_text(total, tr),
                                   period=when(total["period"], tr)) + " " + question))
     return found
@@ -240,7 +245,7 @@ def unstated_base(claim, parts: list, tr: Language) -> dict:
     for part in parts:
         base, unit = implied_base(claim, part)
         implied.append(tr._("with {part} it implies a base of {base}", part=cited(part, tr),
-                            base=bounded_text(base, unit, True, tr.code)))
+                            base=base_text(base, unit, claim, part, tr)))
     question = (tr._("Open question: which reading is meant, and does the base fit its own figure, which the sources "
                      "do not state?") if len(parts) > 1 else
                 tr._("Open question: does the base fit its own figure, which the sources do not state?"))
