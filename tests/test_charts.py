@@ -171,6 +171,26 @@ def test_value_labels_of_one_date_cover_neither_each_other_nor_the_other_point(c
         assert not labels[mine].overlaps(marks[other]), f"the label {mine} covers the point {other}"
 
 
+@pytest.mark.parametrize("width", draw.WIDTHS.values())
+def test_labels_of_nearby_dates_at_one_height_do_not_run_into_each_other(width):
+    # two targets "top 50" five years apart, as the 2025 and 2030 targets stand on a phone in Vietnamese
+    draw.apply_style()
+    tr = language("vi")
+    rows = official_ranks(["rank"])
+    targets = pd.DataFrame([{**rows.iloc[-1].to_dict(), "kind": "target", "qualifier": "at_most", "value": "50",
+                             "source_id": "s001", "figure_id": f"s001-{year}", "quote": "", "value_raw": "top 50",
+                             "period": year, "date": pd.Timestamp(f"{year}-01-01")} for year in ("2025", "2030")])
+    fig = draw.timeseries(pd.concat([rows, targets], ignore_index=True), {"rank": "rank"}, "Ranks", "Rank", width,
+                          draw.Tooltips("test"), tr, invert=True, rank_of=193)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in fig.axes[0].texts]
+    plt.close(fig)
+    assert len(boxes) >= 4, "both ends of the series and both targets labelled"
+    touching = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+    assert not touching, f"{len(touching)} pairs of value labels overlap"
+
+
 def test_every_id_and_reference_is_the_charts_own_and_colours_stay():
     draw.apply_style()
     svgs = []
