@@ -8,8 +8,8 @@ from helpers.data.clean import CLEAN_COLUMNS
 UNITS = {"vneid_accounts": "count", "chip_id_cards": "count", "online_public_services": "count",
          "vneid_population_share": "percent", "online_public_services_share": "percent",
          "egdi_rank": "rank", "osi_rank": "rank"}
-POPULATION_COLUMNS = ["indicator", "country", "period", "value", "unit", "title", "producer", "published",
-                      "accessed", "citation"]
+POPULATION_COLUMNS = ["indicator", "country", "period", "value", "unit", "title", "producer", "producer_vi",
+                      "published", "accessed", "citation"]
 
 
 def row(figure_id: str, indicator: str, period: str, value, **fields) -> dict:
@@ -30,7 +30,8 @@ def table(*rows: dict) -> pd.DataFrame:
 
 def population(*years_and_values) -> pd.DataFrame:
     records = [{"indicator": "population", "country": "VNM", "period": year, "value": value, "unit": "count",
-                "title": "Population", "producer": "General Statistics Office of Viet Nam", "published": year,
+                "title": "Population", "producer": "General Statistics Office of Viet Nam",
+                "producer_vi": "Tổng cục Thống kê Việt Nam", "published": year,
                 "accessed": "test", "citation": "test"} for year, value in years_and_values]
     return pd.DataFrame(records, columns=POPULATION_COLUMNS)
 
@@ -233,3 +234,13 @@ def test_messages_name_indicators_by_their_titles_in_each_language():
     message, message_vi = found.loc[0, "message"], found.loc[0, "message_vi"]
     assert "55.25 million VNeID accounts (s002-06)" in message and "vneid_accounts" not in message
     assert "55,25 triệu Tài khoản VNeID (s002-06)" in message_vi and "vneid_accounts" not in message_vi
+
+
+def test_the_population_share_message_names_the_population_producer_in_its_language():
+    clean = table(row("s002-06", "vneid_accounts", "2024-08-31", 55_250_000),
+                  row("s002-07", "vneid_population_share", "2024-08-31", 73))
+    people = population(("2023", 100_300_000))
+    found = checks.run_checks(clean, {"vneid_accounts"}, SHARE_OF, people)
+    english, vietnamese = people.loc[0, "producer"], people.loc[0, "producer_vi"]
+    assert f"(2023, {english})" in found.loc[0, "message"]
+    assert f"(2023, {vietnamese})" in found.loc[0, "message_vi"] and english not in found.loc[0, "message_vi"]

@@ -133,15 +133,19 @@ class VisibleText(html.parser.HTMLParser):
 
 
 def names_in_the_data() -> list[str]:
-    """Proper names the page may show in English: outlets, the official datasets' producers."""
-    import json
-
+    """Proper names the page may show as they are: the outlets (a producer has a name in each language)."""
     import pandas as pd
 
     sources = pd.read_csv(paths.DATA_CLEAN / paths.CLEAN_SOURCES, dtype=str, keep_default_na=False)
-    package = json.loads((paths.DATA_CLEAN / paths.DATAPACKAGE).read_text(encoding="utf-8"))
-    producers = {s["producer"] for s in package["sources"] if "producer" in s}
-    return sorted(set(sources["outlet"]) | producers, key=len, reverse=True)
+    return sorted(set(sources["outlet"]), key=len, reverse=True)
+
+
+def producers_by_dataset() -> dict[str, dict]:
+    """Each official dataset's producer in each language, as its metadata file gives it."""
+    from helpers.data import official
+
+    metas = [official.read_metadata(path) for path in official.metadata_files()]
+    return {meta["dataset"]: {name: meta[name] for name in official.PRODUCER_COLUMNS} for meta in metas}
 
 
 @pytest.fixture(scope="module", params=TRANSLATED)
@@ -165,6 +169,45 @@ def test_no_english_is_left_in_the_translated_page(translated_page):
     text = re.sub(r"\S*_\S*|\S+\.(csv|json)\b", " ", text)
     words = [w for w in re.findall(r"[A-Za-z]+(?:'[a-z]+)?", text) if w.lower() in ENGLISH_WORDS]
     assert not words, f"English words in the {code} page: {sorted(set(words))}"
+
+
+def test_the_translated_page_names_no_producer_in_english(translated_page):
+    """A producer is named in the page's language wherever a reader sees it: chart source lines, check messages,
+    methods; only a source's own title or a quote (marked lang="en") keeps its English."""
+    code, page = translated_page
+    parser = VisibleText(code)
+    parser.feed(page)
+    text = " ".join(parser.parts)
+    producers = producers_by_dataset().values()
+    english = {p["producer"] for p in producers} - {p[i18n.column("producer", code)] for p in producers}
+    assert english, "every producer has the same name in both languages: nothing to check"
+    assert not [name for name in english if name in text], [name for name in english if name in text]
+    # and the page does name them, in its language
+    assert [p for p in producers if p[i18n.column("producer", code)] in text]
+
+
+def test_each_translated_chart_names_the_producers_of_the_datasets_it_draws_on(translated_page):
+    """The source line of a chart, in the language, names the producer of every official dataset in the data
+    behind it (`dataset`, or `population_dataset` for a count set against the population), and no other."""
+    import json
+
+    import pandas as pd
+
+    code, _ = translated_page
+    producers = producers_by_dataset()
+    column = i18n.column("producer", code)
+    drawing = 0
+    for described in sorted(paths.in_language(paths.FIGURES, code).glob("*.json")):
+        source = json.loads(described.read_text(encoding="utf-8"))["source"]
+        data = pd.read_csv(described.with_suffix(".csv"), dtype=str, keep_default_na=False)
+        datasets = {d for name in ("dataset", "population_dataset") if name in data for d in data[name] if d}
+        drawing += bool(datasets)
+        expected = {producers[d][column] for d in datasets}
+        assert all(name in source for name in expected), (described.name, expected, source)
+        others = {p[column] for p in producers.values()} - expected
+        assert not [name for name in others if name in source], (described.name, source)
+        assert not [p["producer"] for p in producers.values() if p["producer"] != p[column] and p["producer"] in source]
+    assert drawing, "no chart draws on an official dataset"
 
 
 def test_the_translated_page_is_in_its_language_and_links_to_the_english_one(translated_page):

@@ -51,6 +51,7 @@ BAD_METADATA = [
     (put(["reader"], "wb_wide"), "field reader: 'wb_wide' is not one of"),
     (put(["source_kind"], "official estimate"), "field source_kind: 'official estimate' is not one of"),
     (drop(["indicator", "title_vi"]), "field indicator.title_vi: missing"),
+    (drop(["producer_vi"]), "field producer_vi: missing"),
     (put(["indicator", "minimum"], "-100"), "field indicator.minimum: '-100' is not of type 'number'"),
     (put(["sha256"], "abc"), "field sha256: 'abc' does not match"),
 ]

@@ -121,14 +121,15 @@ def rank_axis(data: CleanData, tr: Language) -> str:
     return tr._(RANK_AXIS, members=survey_members(data))
 
 
-def official_source(data: CleanData, rows: pd.DataFrame) -> str:
-    """Which official datasets a view draws on, for its source line: producer and editions."""
+def official_source(data: CleanData, rows: pd.DataFrame, tr: Language) -> str:
+    """Which official datasets a view draws on, for its source line: producer (in the language) and editions."""
     official = rows[rows["kind"] == "official"] if "kind" in rows else rows.iloc[0:0]
     if official.empty:
         return ""
     by_producer: dict[str, list[str]] = {}
     for dataset, group in official.groupby("dataset", sort=True):
-        by_producer.setdefault(data.producers.get(dataset, dataset), []).extend(sorted(set(group["period"])))
+        producer = data.producers.at[dataset, tr.column("producer")] if dataset in data.producers.index else dataset
+        by_producer.setdefault(producer, []).extend(sorted(set(group["period"])))
     return "; ".join(f"{producer} ({period_span(periods)})" for producer, periods in sorted(by_producer.items()))
 
 
@@ -182,7 +183,7 @@ def official_with_claims(data: CleanData, chosen: Selection, name: str, title: s
     alt = chart_alt(title, [names[i] for i in present], chosen, lines)
     return View(name, title, rows, Chart("timeseries", names, y_label, invert, rank_of=rank_of,
                                          x_label=tr._(EDITION_AXIS)), alt, lines,
-                extra_source=official_source(data, rows), language=tr)
+                extra_source=official_source(data, rows, tr), language=tr)
 
 
 def egov_global_ranks(data: CleanData, chosen: Selection) -> View:
@@ -240,7 +241,7 @@ def egov_asean_over_time(data: CleanData, chosen: Selection) -> View:
     alt = f"{title}, {period_span(list(rows['period']))}. " + " ".join(lines)
     return View(name, title, rows, Chart("country_lines", {}, rank_axis(data, tr),
                                          invert=True, highlight=chosen.country, rank_of=survey_members(data)),
-                alt, lines, headline=1, extra_source=official_source(data, rows), language=tr)
+                alt, lines, headline=1, extra_source=official_source(data, rows, tr), language=tr)
 
 
 def egov_asean_components(data: CleanData, chosen: Selection) -> View:
@@ -268,7 +269,7 @@ def egov_asean_components(data: CleanData, chosen: Selection) -> View:
                       country=country_name(chosen.country, tr.code), component=names[weakest]))
     alt = f"{title}. " + " ".join(lines)
     return View(name, title, rows, Chart("components", names, tr._(INDEX_AXIS), highlight=chosen.country),
-                alt, lines, extra_source=official_source(data, rows), language=tr)
+                alt, lines, extra_source=official_source(data, rows, tr), language=tr)
 
 
 def egov_top50(data: CleanData, chosen: Selection) -> View:
@@ -304,7 +305,7 @@ def egov_top50(data: CleanData, chosen: Selection) -> View:
     alt = f"{title}. " + " ".join(lines)
     return View(name, title, rows, Chart("timeseries", names, rank_axis(data, tr), True, rank_of=survey_members(data),
                                          x_label=tr._("Survey edition; a target at its target year")),
-                alt, lines, headline=1 if len(lines) > 1 else 0, extra_source=official_source(data, rows), language=tr)
+                alt, lines, headline=1 if len(lines) > 1 else 0, extra_source=official_source(data, rows, tr), language=tr)
 
 
 # ------------------------------------------------------------------ VNeID and chip-based ID cards
@@ -371,13 +372,13 @@ def population_share_view(data: CleanData, chosen: Selection, count_indicator: s
     return View(name, title, plotted, Chart("timeseries", names, tr._("Percent of the population"),
                                                                   x_label=tr._(COUNT_DATE_AXIS)),
                 f"{title}. " + " ".join(lines), lines, headline=-1,
-                extra_source=official_source(data, people[people["period"].isin(set(shares["population_period"]))]),
+                extra_source=official_source(data, people[people["period"].isin(set(shares["population_period"]))], tr),
                 language=tr)
 
 
 def population_share_line(share, indicator: str, tr: Language) -> str:
     """'55.25 million VNeID accounts (2024-08-31, s002) = 54.7% of 100.99 million people (World Bank, 2024)'."""
-    reference = f"{share['population_producer']}, {share['population_period']}"
+    reference = f"{share[tr.column('population_producer')]}, {share['population_period']}"
     if share["population_basis"]:
         reference += "; " + tr._(tables.LATEST_POPULATION_YEAR, year=share["period"][:4])
     return tr._("{count} {indicator} ({period}, {source}) = {share} of {population} people ({reference})",

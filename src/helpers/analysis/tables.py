@@ -12,7 +12,7 @@ import pandas as pd
 
 from helpers import i18n, params, paths
 from helpers.data.clean import latest_day, whole_or_float
-from helpers.data.official import COMPUTED_RANKS
+from helpers.data.official import COMPUTED_RANKS, PRODUCER_COLUMNS
 from helpers.numbers import Bounded, ratio
 
 KIND_ORDER = ["observed", "derived", "target"]
@@ -29,7 +29,7 @@ class CleanData:
     metadata: pd.DataFrame
     official: pd.DataFrame  # indicator, country, period, value, unit, dataset
     claims_vs_official: pd.DataFrame
-    producers: dict[str, str]  # official dataset -> its producer, from the data package
+    producers: pd.DataFrame  # by official dataset: its producer in each language (producer, producer_vi), from the package
 
     def title(self, indicator: str, tr: i18n.Language) -> str:
         """The indicator's title in the language, from the indicator metadata (`title`, `title_vi`, ...)."""
@@ -53,7 +53,9 @@ def read_clean(clean_dir: Path) -> CleanData:
     official = pd.read_csv(clean_dir / paths.OFFICIAL_INDICATORS, dtype={"period": str, "edition": str})
     official["value"] = pd.Series([whole_or_float(v) for v in official["value"]], dtype=object)
     package = json.loads((clean_dir / paths.DATAPACKAGE).read_text(encoding="utf-8"))
-    producers = {Path(s["path"]).stem: s["producer"] for s in package["sources"] if "producer" in s}
+    producers = pd.DataFrame([{"dataset": Path(s["path"]).stem, **{name: s[name] for name in PRODUCER_COLUMNS}}
+                              for s in package["sources"] if "producer" in s],
+                             columns=["dataset", *PRODUCER_COLUMNS]).set_index("dataset")
     return CleanData(indicators, read(paths.CHECKS), read(paths.CLEAN_SOURCES), read(paths.INDICATOR_METADATA),
                      official, read(paths.CLAIMS_VS_OFFICIAL), producers)
 
@@ -145,9 +147,9 @@ def asean_members(data: CleanData) -> list[str]:
 
 
 def population(data: CleanData, country: str) -> pd.DataFrame:
-    """The country's population by year (World Bank), with the dataset's producer."""
+    """The country's population by year (World Bank), with the dataset's producer in each language."""
     people = data.official[(data.official["indicator"] == POPULATION) & (data.official["country"] == country)]
-    return people.assign(producer=people["dataset"].map(data.producers), kind="official").sort_values(
+    return people.join(data.producers, on="dataset").assign(kind="official").sort_values(
         "period", ignore_index=True)
 
 
@@ -165,7 +167,8 @@ def share_of_population(counts: pd.DataFrame, people: pd.DataFrame) -> pd.DataFr
         basis = "" if not same_year.empty else LATEST_POPULATION_YEAR.format(year=year)
         share = ratio(Bounded(float(count["value"]), count["qualifier"]), Bounded(float(reference["value"]), "exact"))
         rows.append({**count.to_dict(), "population": int(reference["value"]), "population_period": reference["period"],
-                     "population_basis": basis, "population_producer": reference["producer"],
+                     "population_basis": basis, "population_dataset": reference["dataset"],
+                     **{f"population_{name}": reference[name] for name in PRODUCER_COLUMNS},
                      "share_percent": round(100 * share.value, 1), "share_qualifier": share.qualifier})
     return pd.DataFrame(rows)
 

@@ -144,7 +144,7 @@ def population_shares(clean: pd.DataFrame, share_of: dict[str, str], population:
                          count_indicator=indicator_name(count_id, titles), count_figure=count["figure_id"],
                          base=bounded_text(base, "count", True, tr.code),
                          population=number_text(float(reference["value"]), "count", locale=tr.code),
-                         year=reference["period"], producer=reference["producer"],
+                         year=reference["period"], producer=reference[tr.column("producer")],
                          implied=number_text(round(implied, 1), "percent", 1, tr.code))))
     return found
 

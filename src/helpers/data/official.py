@@ -99,6 +99,7 @@ def metadata_files(official_dir: Path = paths.OFFICIAL_RAW) -> list[Path]:
 
 INDICATOR_ID = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 NON_EMPTY = {"type": "string", "minLength": 1}
+PRODUCER_COLUMNS = ("producer", "producer_vi")  # a dataset's producer in each language of the report
 
 
 def _indicator_schema(*extra_required: str) -> dict:
@@ -122,13 +123,14 @@ def _indicator_schema(*extra_required: str) -> dict:
 META_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "required": ["dataset", "reader", "source_kind", "title", "description", "producer", "url_main", "license",
-                 "date_accessed", "copy", "file", "sha256", "bytes", "rows", "format", "columns", "caveats"],
+    "required": ["dataset", "reader", "source_kind", "title", "description", "producer", "producer_vi", "url_main",
+                 "license", "date_accessed", "copy", "file", "sha256", "bytes", "rows", "format", "columns", "caveats"],
     "properties": {
         "dataset": {"type": "string", "pattern": INDICATOR_ID},
         "reader": {"enum": list(READER_NAMES)},
         "source_kind": {"enum": list(SOURCE_KINDS)},
-        "title": NON_EMPTY, "description": NON_EMPTY, "producer": NON_EMPTY, "url_main": NON_EMPTY,
+        "title": NON_EMPTY, "description": NON_EMPTY, "url_main": NON_EMPTY,
+        "producer": NON_EMPTY, "producer_vi": NON_EMPTY,  # its name in English and as Vietnamese official usage gives it
         "license": {"type": "object", "required": ["name", "url"],
                     "properties": {"name": NON_EMPTY, "url": NON_EMPTY}},
         "date_accessed": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
@@ -599,15 +601,17 @@ def gaps(official_dir: Path = paths.OFFICIAL_RAW) -> pd.DataFrame:
 
 def described_indicators(official_dir: Path = paths.OFFICIAL_RAW) -> dict[str, dict]:
     """Every indicator the metadata files describe, by id: unit, titles and range where given, the datasets, kinds
-    of source, readers and producers that hold it."""
+    of source, readers and producers that hold it (`producers`, and `producers_vi` as the Vietnamese report names
+    them)."""
     described: dict[str, dict] = {}
     for meta_path in metadata_files(official_dir):
         meta = read_metadata(meta_path)
         for indicator in indicator_descriptions(meta):
             entry = described.setdefault(indicator["id"], {**indicator, "datasets": [], "source_kinds": [],
-                                                           "readers": [], "producers": []})
+                                                           "readers": [], "producers": [], "producers_vi": []})
             entry["datasets"].append(meta["dataset"])
-            for key, value in (("readers", meta["reader"]), ("producers", meta["producer"])):
+            for key, value in (("readers", meta["reader"]), ("producers", meta["producer"]),
+                               ("producers_vi", meta["producer_vi"])):
                 if value not in entry[key]:
                     entry[key].append(value)
             if meta["source_kind"] not in entry["source_kinds"]:
@@ -616,10 +620,12 @@ def described_indicators(official_dir: Path = paths.OFFICIAL_RAW) -> dict[str, d
 
 
 def population_reference(official: pd.DataFrame, official_dir: Path = paths.OFFICIAL_RAW) -> pd.DataFrame:
-    """The population series as the consistency checks take it: country, period, value, and its producer."""
+    """The population series as the consistency checks take it: country, period, value, and its producer in each
+    language of the report (`producer`, `producer_vi`)."""
     people = official[official["indicator"] == "population"].copy()
-    producers = {read_metadata(path)["dataset"]: read_metadata(path)["producer"] for path in metadata_files(official_dir)}
-    people["producer"] = people["dataset"].map(producers)
+    metas = [read_metadata(path) for path in metadata_files(official_dir)]
+    for name in PRODUCER_COLUMNS:
+        people[name] = people["dataset"].map({meta["dataset"]: meta[name] for meta in metas})
     return people.reset_index(drop=True)
 
 
@@ -630,6 +636,6 @@ def origins(official_dir: Path = paths.OFFICIAL_RAW) -> list[dict]:
         meta = read_metadata(meta_path)
         copy = meta["copy"]
         cited.append({"title": f"{meta['title']} [{meta['source_kind']}]", "path": f"data/raw/official/{meta['file']}",
-                      "producer": meta["producer"], "url": meta["url_main"], "copy": f"{copy['repository']}@{copy['commit']}:{copy['path']}",
+                      **{name: meta[name] for name in PRODUCER_COLUMNS}, "url": meta["url_main"], "copy": f"{copy['repository']}@{copy['commit']}:{copy['path']}",
                       "sha256": meta["sha256"], "accessed": meta["date_accessed"]})
     return cited

@@ -319,7 +319,7 @@ def official_position(clean_dir: Path, tr: Language) -> dict:
 
 def official_coverage(clean_dir: Path, raw_dir: Path, tr: Language) -> dict:
     """The survey editions the official table holds and those the raw files lack; the World Bank indicators by their
-    titles; the producers of the industry estimates."""
+    titles; the producers of the industry estimates, as the language names them."""
     official = read_table(clean_dir / paths.OFFICIAL_INDICATORS)
     editions = sorted(set(official.loc[official["indicator"] == "egdi_rank", "period"]))
     gaps = read_table(raw_dir / paths.OFFICIAL_RAW.name / paths.OFFICIAL_GAPS)
@@ -328,7 +328,7 @@ def official_coverage(clean_dir: Path, raw_dir: Path, tr: Language) -> dict:
             "world_bank": ", ".join(sorted(entry[tr.column("title")] for entry in described
                                            if "wb_long" in entry["readers"])),
             "estimates": "; ".join(sorted({producer for entry in described if "industry_estimate" in entry["source_kinds"]
-                                           for producer in entry["producers"]}))}
+                                           for producer in entry[tr.column("producers")]}))}
 
 
 def claims_against_official(clean_dir: Path, tr: Language, titles: dict[str, str]) -> dict:
