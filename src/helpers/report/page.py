@@ -440,8 +440,9 @@ def other_languages(lang: str) -> list[dict]:
 
 
 def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Path,
-           lang: str = SOURCE_LANGUAGE) -> str:
-    """The page in a language, from the notebooks executed in that language and the charts they saved."""
+           lang: str = SOURCE_LANGUAGE, official: bytes | None = None) -> str:
+    """The page in a language, from the notebooks executed in that language and the charts they saved; `official`:
+    the archive of the full official table published beside it, zipped here when not given."""
     tr = language(lang)
     files = sorted(p for p in Path(notebooks_dir).glob("*.ipynb") if p.name != paths.CLEAN_NOTEBOOK)
     if not files:
@@ -466,7 +467,7 @@ def render(notebooks_dir: Path, figures_dir: Path, clean_dir: Path, raw_dir: Pat
         register=register_view(register, tr, titles),
         sections=sections, contents=contents,
         download=download(archive_files(clean_dir, figures_dir, [c["name"] for c in charts]),
-                          archive(official_archive_files(clean_dir))),
+                          official if official is not None else archive(official_archive_files(clean_dir))),
         position=position, compared=claims_against_official(clean_dir, tr, titles),
         official=official_coverage(clean_dir, raw_dir, tr),
         quality=data_quality(clean_dir, tr, titles), methods=methods(raw_dir, clean_dir),
@@ -481,11 +482,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the language of the page to build (repeatable; default: every language)")
     args = parser.parse_args(argv)
     # Every page rendered before any file is replaced, so that a failing page leaves the published ones as they were.
-    outputs: dict[Path, str | bytes] = {paths.OFFICIAL_ARCHIVE: archive(official_archive_files(paths.DATA_CLEAN))}
+    official = archive(official_archive_files(paths.DATA_CLEAN))  # zipped once for every page
+    outputs: dict[Path, str | bytes] = {paths.OFFICIAL_ARCHIVE: official}
     for lang in args.lang or LANGUAGES:
         outputs[paths.in_language(paths.REPORT_HTML, lang)] = render(
             paths.in_language(paths.EXECUTED_NOTEBOOKS, lang), paths.in_language(paths.FIGURES, lang),
-            paths.DATA_CLEAN, paths.DATA_RAW, lang)
+            paths.DATA_CLEAN, paths.DATA_RAW, lang, official)
     write_files_atomic(outputs)
     for output in outputs:
         print(f"report written: {output.relative_to(paths.ROOT)}")
