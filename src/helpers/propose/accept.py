@@ -20,7 +20,8 @@ import pandas as pd
 from helpers import paths
 from helpers.data import audit, raw
 from helpers.data.clean import CleanError, clean_figures
-from helpers.files import exit_on_sigterm, exit_with, write_files_atomic
+from helpers.files import write_files_atomic
+from helpers.propose import run_command
 from helpers.propose.candidates import ACTIONS, PROPOSED_COLUMNS
 from helpers.propose.rules import rule_problems
 
@@ -105,8 +106,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    exit_on_sigterm()
-    try:
-        exit_with(main())
-    except raw.RawDataError as error:
-        sys.exit(f"error: {error}")
+    run_command(main)

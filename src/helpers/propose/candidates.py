@@ -45,8 +45,9 @@ from helpers import paths
 from helpers.data import audit, raw
 from helpers.data.clean import CONVERSIONS, CleanError, clean_figures, whole_or_float
 from helpers.data.parse import ParseError, find_changes, parse_change, parse_period, parse_value, rank_before
-from helpers.files import exit_on_sigterm, exit_with, write_csv_atomic
+from helpers.files import write_csv_atomic
 from helpers.i18n import N_, TRANSLATED, column, language
+from helpers.propose import run_command
 
 DEFAULT_COUNTRY = "VNM"
 # How much the words around a value must point to an indicator before it is suggested.
@@ -837,8 +838,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    exit_on_sigterm()
-    try:
-        exit_with(main())
-    except raw.RawDataError as error:
-        sys.exit(f"error: {error}")
+    run_command(main)
